@@ -1,0 +1,19 @@
+Feature: FedAuthz 1.1 - Notational conventions
+  JSON objects of the protection API may carry extension members, and a party that receives
+  members it does not understand ignores them instead of failing.
+
+  Background:
+    Given the resource server holds a PAT for resource owner "alice"
+
+  @FED-1.1-a @FED-1.1-b @should @as
+  Scenario: the authorization server accepts a resource description with an extension member
+    When it registers a resource described by:
+      """
+      {
+        "resource_scopes": ["view"],
+        "name": "{unique} album with an extension",
+        "x_vendor_extension": {"colour": "teal", "rank": 3}
+      }
+      """
+    Then [FED-1.1-b] the authorization server accepts the registration
+    And [FED-1.1-a] reading the resource back returns "x_vendor_extension" unchanged or leaves it out

@@ -1,0 +1,119 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "uma-conformance",
+    version,
+    about = "Conformance tests and reference mocks for UMA 2.0 (Grant and Federated Authorization)",
+    long_about = "Runs the UMA 2.0 conformance suite against an authorization server (or, with no target, against the built-in reference mocks) and reports a verdict per requirement, with the HTTP evidence behind each one."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the suite: against the target described by --config, or against the built-in mocks.
+    Run(RunArgs),
+    /// Serve a reference mock.
+    Mock {
+        #[command(subcommand)]
+        mock: MockCommand,
+    },
+    /// List the requirement catalogue with the scenarios citing each id.
+    Requirements(RequirementsArgs),
+    /// List the deviations the reference mocks can be switched into, and the ids each breaks.
+    Deviations,
+    /// Validate a JSON file against one of the schemas; with no name, list the schemas.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Target description (TOML); see examples/target.toml. Without it the built-in mocks are tested.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Cucumber tag expression selecting scenarios, e.g. "@must and @as".
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+    /// Only scenarios citing a requirement id that starts with PREFIX, e.g. FED-3.2.
+    #[arg(long, value_name = "PREFIX")]
+    pub requirement: Option<String>,
+    /// Feature files to use instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub features: Option<PathBuf>,
+    /// JSON Schemas to use instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+    /// Mock fixtures to use instead of the embedded ones (a folder shaped like mocks/).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Where to write the reports.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub reports: PathBuf,
+    /// Write secrets and tokens into reports unredacted.
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    /// Scenarios run at once (spare a vendor's rate limits with a low number).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: Option<u16>,
+    /// Switch the built-in mock into a deviation (repeatable); see `uma-conformance deviations`.
+    #[arg(long = "deviate", value_name = "NAME")]
+    pub deviations: Vec<String>,
+    /// Print only the closing summary, not a line per scenario.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MockCommand {
+    /// The reference UMA authorization server.
+    As(MockAsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MockAsArgs {
+    /// Address to listen on (loopback), e.g. 127.0.0.1:8080; port 0 picks a free one.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Issuer URL to publish (default: http://ADDR).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Fixtures to use instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Switch on a deviation (repeatable).
+    #[arg(long = "deviate", value_name = "NAME")]
+    pub deviations: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RequirementsArgs {
+    /// Feature files to read instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub features: Option<PathBuf>,
+    /// Only requirements no scenario cites.
+    #[arg(long)]
+    pub uncovered: bool,
+    /// Only ids starting with PREFIX.
+    #[arg(long, value_name = "PREFIX")]
+    pub requirement: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Schema name; give the option without a value to list the names.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
+    pub schema: Option<String>,
+    /// JSON file to validate.
+    pub file: Option<PathBuf>,
+    /// JSON Schemas to use instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
+}

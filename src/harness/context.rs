@@ -1,0 +1,71 @@
+//! State shared by every scenario of one run: the target, the driver, the schemas, the discovery
+//! document fetched at start, and tokens cached so a vendor's token endpoint is not hammered.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use super::target::Target;
+use super::wire::{Exchange, HttpDriver};
+use crate::spec::requirements::Catalogue;
+use crate::spec::schemas::SchemaSet;
+
+/// The discovery document as fetched when the run started.
+#[derive(Debug, Clone)]
+pub struct DiscoverySnapshot {
+    pub document: Value,
+    pub exchange: Exchange,
+}
+
+pub struct RunContext {
+    pub target: Target,
+    pub driver: HttpDriver,
+    pub schemas: Arc<SchemaSet>,
+    pub catalogue: &'static Catalogue,
+    pub discovery: DiscoverySnapshot,
+    /// Access tokens by owner label ("alice", "bob", "alice/no-protection").
+    tokens: Mutex<HashMap<String, String>>,
+}
+
+impl RunContext {
+    pub fn new(
+        target: Target,
+        driver: HttpDriver,
+        schemas: Arc<SchemaSet>,
+        discovery: DiscoverySnapshot,
+    ) -> RunContext {
+        for secret in target.secrets() {
+            driver.secrets().register(&secret);
+        }
+        RunContext {
+            target,
+            driver,
+            schemas,
+            catalogue: Catalogue::embedded(),
+            discovery,
+            tokens: Mutex::default(),
+        }
+    }
+
+    pub async fn cached_token(&self, key: &str) -> Option<String> {
+        self.tokens.lock().await.get(key).cloned()
+    }
+
+    pub async fn cache_token(&self, key: &str, token: &str) {
+        self.tokens
+            .lock()
+            .await
+            .insert(key.to_string(), token.to_string());
+    }
+
+    /// A string member of the discovery document, e.g. `resource_registration_endpoint`.
+    pub fn endpoint(&self, member: &str) -> Option<String> {
+        self.discovery
+            .document
+            .get(member)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+}

@@ -1,0 +1,8 @@
+//! The roles the harness plays towards an authorization server: reading its discovery document,
+//! holding PATs as a resource server would, and registering resources. Each role builds
+//! requests and reads answers; sending and recording is the world's job.
+
+pub mod discovery;
+pub mod registration;
+pub mod tokens;
+pub mod uri;

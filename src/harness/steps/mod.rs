@@ -1,0 +1,79 @@
+//! Step definitions: thin Gherkin glue that calls a role and asserts. Checking steps open with
+//! the requirement ids they prove, in brackets: `Then [FED-3.2.1-a] the authorization server
+//! answers 201`.
+
+pub mod adapter;
+mod discovery;
+mod registration;
+mod responses;
+mod support;
+mod tokens;
+
+use cucumber::step::Collection;
+use regex::Regex;
+
+use crate::harness::world::UmaWorld;
+
+/// Which Gherkin keyword a definition answers to (`And`/`But` inherit the previous one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Given,
+    When,
+    Then,
+}
+
+pub struct StepDef {
+    pub kind: Kind,
+    pub regex: Regex,
+    pub func: cucumber::step::Step<UmaWorld>,
+}
+
+/// Wraps an `async fn(&mut UmaWorld, Args) -> StepResult` into a registered step.
+macro_rules! def {
+    ($kind:ident, $pattern:expr, $body:path) => {{
+        let cites = matches!(
+            $crate::harness::steps::Kind::$kind,
+            $crate::harness::steps::Kind::Then
+        );
+        let func: cucumber::step::Step<$crate::harness::world::UmaWorld> = |world, ctx| {
+            Box::pin(async move {
+                let cites = matches!(
+                    $crate::harness::steps::Kind::$kind,
+                    $crate::harness::steps::Kind::Then
+                );
+                $crate::harness::steps::adapter::run(world, ctx, cites, |w, a| {
+                    Box::pin($body(w, a))
+                })
+                .await
+            })
+        };
+        $crate::harness::steps::StepDef {
+            kind: $crate::harness::steps::Kind::$kind,
+            regex: $crate::harness::steps::adapter::step_regex($pattern, cites),
+            func,
+        }
+    }};
+}
+pub(crate) use def;
+
+/// Every step definition of the harness.
+pub fn definitions() -> Vec<StepDef> {
+    let mut all = Vec::new();
+    all.extend(discovery::steps());
+    all.extend(tokens::steps());
+    all.extend(registration::steps());
+    all.extend(responses::steps());
+    all
+}
+
+pub use registration::cleanup;
+
+pub fn collection() -> Collection<UmaWorld> {
+    definitions()
+        .into_iter()
+        .fold(Collection::new(), |c, def| match def.kind {
+            Kind::Given => c.given(None, def.regex, def.func),
+            Kind::When => c.when(None, def.regex, def.func),
+            Kind::Then => c.then(None, def.regex, def.func),
+        })
+}

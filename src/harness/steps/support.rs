@@ -1,0 +1,54 @@
+//! Small helpers shared by the step modules.
+
+use serde_json::Value;
+
+use crate::harness::roles::tokens::excerpt;
+use crate::harness::wire::HttpResponse;
+use crate::harness::world::{StepError, UmaWorld};
+
+/// The endpoint a scenario needs from the discovery document fetched at start; its absence is a
+/// setup failure here (the discovery scenarios judge it).
+pub fn endpoint(world: &UmaWorld, member: &str) -> Result<String, StepError> {
+    world.ctx()?.endpoint(member).ok_or_else(|| {
+        StepError::Setup(format!(
+            "the discovery document has no {member}, so this scenario cannot run"
+        ))
+    })
+}
+
+/// Parses a docstring as JSON, replacing `{unique}` with a value unique to this scenario.
+pub fn json_doc(world: &UmaWorld, text: &str) -> Result<Value, StepError> {
+    let text = text.replace("{unique}", &unique_marker(world));
+    serde_json::from_str(&text)
+        .map_err(|e| StepError::Harness(format!("the step's JSON docstring is invalid: {e}")))
+}
+
+/// A marker unique to the scenario (stable within it), used in resource names so that a leak of
+/// one owner's resource into another's answers is recognisable.
+pub fn unique_marker(world: &UmaWorld) -> String {
+    world.marker.clone()
+}
+
+/// A one-line description of a response for failure messages.
+pub fn describe(response: &HttpResponse) -> String {
+    let media = response
+        .media_type()
+        .unwrap_or_else(|| "no Content-Type".into());
+    let body = excerpt(&response.text());
+    if body.is_empty() {
+        format!("{} ({media}, empty body)", response.status)
+    } else {
+        format!("{} ({media}): {body}", response.status)
+    }
+}
+
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

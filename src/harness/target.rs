@@ -1,0 +1,91 @@
+//! What the harness knows about the authorization server under test: its issuer and how to
+//! obtain the tokens the scenarios need. Built by the runner from a TOML file or for the mocks.
+
+use std::collections::BTreeSet;
+
+/// How the client authenticates at the token endpoint (RFC 6749 2.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+}
+
+/// How to get one access token (a PAT, or a token lacking `uma_protection`).
+#[derive(Debug, Clone)]
+pub enum TokenSource {
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+        auth_method: ClientAuthMethod,
+        scope: String,
+    },
+    /// A token obtained out of band (for example by an interactive grant).
+    Static { token: String },
+}
+
+/// Checks a profile may relax from failures to warnings (Part F 19).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    pub relaxed: BTreeSet<String>,
+}
+
+impl Profile {
+    pub fn certification() -> Profile {
+        Profile {
+            name: "certification".into(),
+            relaxed: BTreeSet::new(),
+        }
+    }
+
+    pub fn relaxes(&self, check: &str) -> bool {
+        self.relaxed.contains(check)
+    }
+}
+
+/// The relaxable check names and what each covers.
+pub const RELAXABLE_CHECKS: &[(&str, &str)] = &[(
+    "https",
+    "protection API endpoints and the issuer may use plain http (local development)",
+)];
+
+#[derive(Debug, Clone)]
+pub struct AuthorizationServerTarget {
+    pub issuer: String,
+    /// UMA profile and extension URIs the AS implements (GRANT-2-f, FED-2-d).
+    pub profiles: Vec<String>,
+    /// Whether the AS supports UMA token introspection (FED-2-c); `None` when not declared.
+    pub introspection: Option<bool>,
+    /// The PAT of the first resource owner ("alice" in the features).
+    pub pat: TokenSource,
+    /// A PAT of a second resource owner ("bob"), for isolation checks.
+    pub second_owner_pat: Option<TokenSource>,
+    /// A token issued to alice's resource server without the `uma_protection` scope.
+    pub token_without_protection_scope: Option<TokenSource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub authorization_server: AuthorizationServerTarget,
+    pub profile: Profile,
+}
+
+impl Target {
+    /// Every secret the description carries, for redaction.
+    pub fn secrets(&self) -> Vec<String> {
+        let as_ = &self.authorization_server;
+        [
+            Some(&as_.pat),
+            as_.second_owner_pat.as_ref(),
+            as_.token_without_protection_scope.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|source| match source {
+            TokenSource::ClientCredentials { client_secret, .. } => client_secret.clone(),
+            TokenSource::Static { token } => token.clone(),
+        })
+        .collect()
+    }
+}

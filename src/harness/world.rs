@@ -1,0 +1,207 @@
+//! The cucumber world: one per scenario. It holds the run context, the record of what the
+//! scenario did, and the state that flows between its steps.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::context::RunContext;
+use super::record::{CheckRecord, CheckState, ScenarioRecord, StepState, StopKind};
+use super::wire::{HttpResponse, Request, TransportError};
+use crate::spec::requirements::Level;
+
+/// Why a step stopped the scenario.
+#[derive(Debug, Clone)]
+pub enum StepError {
+    /// A check failed (already recorded by [`UmaWorld::judge`]).
+    Check(String),
+    /// The scenario does not apply to this target, or a fixture is missing.
+    Skip(String),
+    /// The scenario could not be arranged.
+    Setup(String),
+    /// A defect of the harness or of a feature file.
+    Harness(String),
+}
+
+pub type StepResult = Result<(), StepError>;
+
+/// A resource the scenario registered, so later steps can refer to it and cleanup can remove it.
+#[derive(Debug, Clone)]
+pub struct RegisteredResource {
+    pub owner: String,
+    pub id: String,
+    pub description: Value,
+    pub deleted: bool,
+}
+
+/// The answer to the scenario's latest request.
+pub type Answer = Result<HttpResponse, TransportError>;
+
+#[derive(Default)]
+pub struct UmaWorld {
+    pub ctx: Option<Arc<RunContext>>,
+    pub record: ScenarioRecord,
+    /// The owner whose resource server acts in the `When` steps, and its access token.
+    pub actor: Option<(String, String)>,
+    pub last: Option<Answer>,
+    /// The JSON body of the latest request, if it had one.
+    pub last_sent: Option<Value>,
+    pub resources: Vec<RegisteredResource>,
+    /// The discovery document fetched inside this scenario, and the URL it came from.
+    pub fetched_discovery: Option<(String, Answer)>,
+    /// A token other than the actor's, for steps that use "that token".
+    pub other_token: Option<String>,
+    /// A named result a later step compares against (e.g. the id from a create response).
+    pub remembered_id: Option<String>,
+    /// A random marker unique to this scenario, put in resource names so a leak of one owner's
+    /// resource into another owner's answers is recognisable.
+    pub marker: String,
+}
+
+impl fmt::Debug for UmaWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UmaWorld")
+            .field("steps", &self.record.steps.len())
+            .field("checks", &self.record.checks.len())
+            .field("exchanges", &self.record.exchanges.len())
+            .finish()
+    }
+}
+
+impl cucumber::World for UmaWorld {
+    type Error = std::convert::Infallible;
+    async fn new() -> Result<Self, Self::Error> {
+        let marker = format!("uma-conformance-{:016x}", rand::random::<u64>());
+        Ok(UmaWorld {
+            marker,
+            ..UmaWorld::default()
+        })
+    }
+}
+
+impl UmaWorld {
+    pub fn ctx(&self) -> Result<Arc<RunContext>, StepError> {
+        self.ctx
+            .clone()
+            .ok_or_else(|| StepError::Harness("the run context was not installed".into()))
+    }
+
+    /// Sends a request through the run's driver and records the exchange in this scenario.
+    pub async fn send(&mut self, request: Request) -> Result<&Answer, StepError> {
+        let ctx = self.ctx()?;
+        self.last_sent = match &request.body {
+            Some(super::wire::RequestBody::Json(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let (exchange, answer) = ctx.driver.send(request).await;
+        self.record.push_exchange(exchange);
+        self.last = Some(answer);
+        Ok(self.last.as_ref().expect("just set"))
+    }
+
+    /// Sends a request and returns the answer without making it the scenario's latest one.
+    pub async fn send_aside(&mut self, request: Request) -> Result<Answer, StepError> {
+        let ctx = self.ctx()?;
+        let (exchange, answer) = ctx.driver.send(request).await;
+        self.record.push_exchange(exchange);
+        Ok(answer)
+    }
+
+    /// The latest answer, or a failure of the cited check if there was none or it broke off.
+    pub fn last_response(&self) -> Result<&HttpResponse, String> {
+        match &self.last {
+            None => Err("no request was made before this check".into()),
+            Some(Err(e)) => Err(format!("the request got no usable answer: {e}")),
+            Some(Ok(r)) => Ok(r),
+        }
+    }
+
+    pub fn level_of(&self, requirement: &str) -> Option<Level> {
+        self.ctx
+            .as_ref()?
+            .catalogue
+            .get(requirement)
+            .map(|r| r.level)
+    }
+
+    /// Records the outcome of a check citing `requirements`. A failure stops the scenario unless
+    /// every cited requirement is SHOULD-level or the profile relaxes `relaxable`; then it is a
+    /// warning and the scenario goes on.
+    pub fn judge(
+        &mut self,
+        requirements: &[String],
+        outcome: Result<String, String>,
+        relaxable: Option<&str>,
+    ) -> StepResult {
+        let step = self.record.current_step().unwrap_or(0);
+        let relaxed_by_profile = relaxable.is_some_and(|check| {
+            self.ctx
+                .as_ref()
+                .is_some_and(|c| c.target.profile.relaxes(check))
+        });
+        let mut stop = None;
+        for requirement in requirements {
+            let level = self.level_of(requirement).unwrap_or(Level::Must);
+            let (state, detail) = match &outcome {
+                Ok(note) => (CheckState::Passed, note.clone()),
+                Err(why) if relaxed_by_profile => (
+                    CheckState::Warning,
+                    format!(
+                        "{why} (relaxed to a warning by profile {:?})",
+                        self.profile_name()
+                    ),
+                ),
+                Err(why) if level == Level::Should => (CheckState::Warning, why.clone()),
+                Err(why) => {
+                    stop = Some(format!("{requirement}: {why}"));
+                    (CheckState::Failed, why.clone())
+                }
+            };
+            self.record.checks.push(CheckRecord {
+                requirement: requirement.clone(),
+                level,
+                step,
+                state,
+                detail,
+            });
+        }
+        if let (Err(why), None) = (&outcome, &stop) {
+            if let Some(s) = self.record.steps.last_mut() {
+                s.state = StepState::Warning;
+                s.message = Some(why.clone());
+            }
+        }
+        match stop {
+            Some(message) => {
+                self.record
+                    .stop_once(StopKind::Check, Some(step), message.clone());
+                Err(StepError::Check(message))
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn profile_name(&self) -> String {
+        self.ctx
+            .as_ref()
+            .map(|c| c.target.profile.name.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn resource_mut(&mut self, owner: &str) -> Option<&mut RegisteredResource> {
+        self.resources
+            .iter_mut()
+            .rev()
+            .find(|r| r.owner == owner && !r.deleted)
+    }
+
+    /// The most recently registered resource that still exists.
+    pub fn current_resource(&self) -> Result<&RegisteredResource, StepError> {
+        self.resources
+            .iter()
+            .rev()
+            .find(|r| !r.deleted)
+            .ok_or_else(|| StepError::Harness("the scenario has not registered a resource".into()))
+    }
+}

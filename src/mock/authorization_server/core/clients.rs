@@ -1,0 +1,132 @@
+//! The OAuth clients registered at the mock and their authentication (RFC 6749 2.3.1).
+
+use crate::mock::authorization_server::fixtures::ClientFixture;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    pub(crate) id: String,
+    secret: String,
+    /// The resource owner this client acts for as a resource server, if any.
+    pub(crate) owner: Option<String>,
+    pub(crate) auth_methods: Vec<AuthMethod>,
+    pub(crate) grant_types: Vec<String>,
+    pub(crate) scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClientAuthError {
+    UnknownClient,
+    WrongSecret,
+    MethodNotAllowed,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientDirectory {
+    clients: Vec<Client>,
+}
+
+impl ClientDirectory {
+    pub(crate) fn from_fixtures(fixtures: &[ClientFixture]) -> Self {
+        let clients = fixtures
+            .iter()
+            .map(|f| Client {
+                id: f.client_id.clone(),
+                secret: f.client_secret.clone(),
+                owner: f.resource_owner.clone(),
+                auth_methods: f
+                    .token_endpoint_auth_methods
+                    .iter()
+                    .filter_map(|m| match m.as_str() {
+                        "client_secret_basic" => Some(AuthMethod::ClientSecretBasic),
+                        "client_secret_post" => Some(AuthMethod::ClientSecretPost),
+                        _ => None,
+                    })
+                    .collect(),
+                grant_types: f.grant_types.clone(),
+                scopes: f.scopes.clone(),
+            })
+            .collect();
+        ClientDirectory { clients }
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn authenticate(
+        &self,
+        id: &str,
+        secret: &str,
+        method: AuthMethod,
+    ) -> Result<&Client, ClientAuthError> {
+        let client = self.get(id).ok_or(ClientAuthError::UnknownClient)?;
+        if !constant_time_eq(client.secret.as_bytes(), secret.as_bytes()) {
+            return Err(ClientAuthError::WrongSecret);
+        }
+        if !client.auth_methods.contains(&method) {
+            return Err(ClientAuthError::MethodNotAllowed);
+        }
+        Ok(client)
+    }
+}
+
+/// Compares secrets without an early exit, so response timing does not reveal how much of a
+/// guessed secret was right (RFC 6749 10.10).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = u8::from(a.len() != b.len());
+    for (i, x) in a.iter().enumerate() {
+        diff |= x ^ b.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> ClientDirectory {
+        ClientDirectory::from_fixtures(&[ClientFixture {
+            client_id: "rs".into(),
+            client_secret: "s3cret".into(),
+            resource_owner: Some("alice".into()),
+            token_endpoint_auth_methods: vec!["client_secret_basic".into()],
+            grant_types: vec!["client_credentials".into()],
+            scopes: vec!["uma_protection".into()],
+        }])
+    }
+
+    #[test]
+    fn authenticates_only_with_the_right_secret_and_method() {
+        let dir = directory();
+        assert!(
+            dir.authenticate("rs", "s3cret", AuthMethod::ClientSecretBasic)
+                .is_ok()
+        );
+        assert_eq!(
+            dir.authenticate("rs", "s3cre", AuthMethod::ClientSecretBasic)
+                .unwrap_err(),
+            ClientAuthError::WrongSecret
+        );
+        assert_eq!(
+            dir.authenticate("rs", "s3cret!", AuthMethod::ClientSecretBasic)
+                .unwrap_err(),
+            ClientAuthError::WrongSecret
+        );
+        assert_eq!(
+            dir.authenticate("rs", "s3cret", AuthMethod::ClientSecretPost)
+                .unwrap_err(),
+            ClientAuthError::MethodNotAllowed
+        );
+        assert_eq!(
+            dir.authenticate("RS", "s3cret", AuthMethod::ClientSecretBasic)
+                .unwrap_err(),
+            ClientAuthError::UnknownClient
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! Named switches that make the mock misbehave the way a real authorization server might, each
+//! breaking specific requirement ids. The deviation matrix runs the suite against each one to
+//! prove that every check can fail.
+
+use super::error::MockError;
+
+/// One deviation as listed to users: its switch name, the requirement ids it breaks and what it
+/// does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviationInfo {
+    pub name: &'static str,
+    pub breaks: &'static [&'static str],
+    pub summary: &'static str,
+}
+
+/// Every deviation the mock knows. The order matches [`CATALOGUE`], which a unit test checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Deviation {
+    DiscoveryWithoutPermissionEndpoint,
+    DiscoveryWithoutIntrospectionEndpoint,
+    DiscoveryWithoutTokenEndpoint,
+    DiscoveryIssuerMismatch,
+    DiscoveryRelativeClaimsInteractionEndpoint,
+    DiscoveryProfilesNotArray,
+    DiscoveryProfilesUnlisted,
+    DiscoveryWithoutResponseTypes,
+    PatScopeIgnored,
+    ProtectionApiWithoutAuth,
+    BadPatWithoutChallenge,
+    Create200WithoutLocation,
+    LocationWithoutId,
+    ResourceIdCamelCase,
+    Update204NoBody,
+    UpdateMerges,
+    DeleteKeepsResource,
+    ListReturnsObjects,
+    ReadDropsOptionalMembers,
+    RejectsUriScopes,
+    RejectsExtensionMembers,
+    DereferencesScopeUris,
+    ResourceScopesOptional,
+    AcceptsRepeatedMembers,
+    NotFoundAs400,
+    MethodNotAllowedAs404,
+    VendorErrorCodes,
+    ErrorBodyPlainText,
+    ErrorDescriptionNotString,
+    ErrorUriRelative,
+    PolicyUriRelative,
+    NoOwnerIsolation,
+}
+
+impl Deviation {
+    const ALL: [Deviation; 32] = [
+        Deviation::DiscoveryWithoutPermissionEndpoint,
+        Deviation::DiscoveryWithoutIntrospectionEndpoint,
+        Deviation::DiscoveryWithoutTokenEndpoint,
+        Deviation::DiscoveryIssuerMismatch,
+        Deviation::DiscoveryRelativeClaimsInteractionEndpoint,
+        Deviation::DiscoveryProfilesNotArray,
+        Deviation::DiscoveryProfilesUnlisted,
+        Deviation::DiscoveryWithoutResponseTypes,
+        Deviation::PatScopeIgnored,
+        Deviation::ProtectionApiWithoutAuth,
+        Deviation::BadPatWithoutChallenge,
+        Deviation::Create200WithoutLocation,
+        Deviation::LocationWithoutId,
+        Deviation::ResourceIdCamelCase,
+        Deviation::Update204NoBody,
+        Deviation::UpdateMerges,
+        Deviation::DeleteKeepsResource,
+        Deviation::ListReturnsObjects,
+        Deviation::ReadDropsOptionalMembers,
+        Deviation::RejectsUriScopes,
+        Deviation::RejectsExtensionMembers,
+        Deviation::DereferencesScopeUris,
+        Deviation::ResourceScopesOptional,
+        Deviation::AcceptsRepeatedMembers,
+        Deviation::NotFoundAs400,
+        Deviation::MethodNotAllowedAs404,
+        Deviation::VendorErrorCodes,
+        Deviation::ErrorBodyPlainText,
+        Deviation::ErrorDescriptionNotString,
+        Deviation::ErrorUriRelative,
+        Deviation::PolicyUriRelative,
+        Deviation::NoOwnerIsolation,
+    ];
+
+    fn bit(self) -> u64 {
+        1u64 << (self as u32)
+    }
+
+    #[cfg(test)]
+    fn info(self) -> &'static DeviationInfo {
+        &CATALOGUE[self as usize]
+    }
+}
+
+const fn dev(
+    name: &'static str,
+    breaks: &'static [&'static str],
+    summary: &'static str,
+) -> DeviationInfo {
+    DeviationInfo {
+        name,
+        breaks,
+        summary,
+    }
+}
+
+static CATALOGUE: [DeviationInfo; 32] = [
+    dev(
+        "discovery-without-permission-endpoint",
+        &["FED-2-a", "FED-1.5-b"],
+        "The discovery document omits permission_endpoint (the endpoint is still served).",
+    ),
+    dev(
+        "discovery-without-introspection-endpoint",
+        &["FED-2-c", "FED-1.5-b"],
+        "The discovery document omits introspection_endpoint although introspection is served.",
+    ),
+    dev(
+        "discovery-without-token-endpoint",
+        &["GRANT-2-b"],
+        "The discovery document omits token_endpoint (the token endpoint still works).",
+    ),
+    dev(
+        "discovery-issuer-mismatch",
+        &["GRANT-2-c"],
+        "The issuer in the discovery document ends in \"/other\", unlike the issuer it is served under.",
+    ),
+    dev(
+        "discovery-relative-claims-interaction-endpoint",
+        &["GRANT-2-d"],
+        "The discovery document publishes claims_interaction_endpoint as the relative URI \"/claims\".",
+    ),
+    dev(
+        "discovery-profiles-not-array",
+        &["GRANT-2-e"],
+        "uma_profiles_supported is a single string instead of an array.",
+    ),
+    dev(
+        "discovery-profiles-unlisted",
+        &["GRANT-2-f", "FED-2-d"],
+        "uma_profiles_supported is empty although the mock supports its control API extension.",
+    ),
+    dev(
+        "discovery-without-response-types",
+        &["RFC8414-2"],
+        "The discovery document omits response_types_supported.",
+    ),
+    dev(
+        "pat-scope-ignored",
+        &["FED-1.2-i1", "FED-1.3-c", "RFC6750-3.1"],
+        "A token issued without the uma_protection scope is accepted on the protection API as a PAT.",
+    ),
+    dev(
+        "protection-api-without-auth",
+        &["FED-1.3-c", "FED-3.2-b"],
+        "The resource registration API accepts requests with no Authorization header, acting for alice's rs-alice.",
+    ),
+    dev(
+        "bad-pat-without-challenge",
+        &["FED-3.2-b", "RFC6750-3"],
+        "401 answers to a missing or invalid PAT carry no WWW-Authenticate header.",
+    ),
+    dev(
+        "create-200-without-location",
+        &["FED-3.2.1-a", "FED-3.2-i1"],
+        "Create answers 200 without a Location header.",
+    ),
+    dev(
+        "location-without-id",
+        &["FED-3.2-i1"],
+        "Create's Location header points to {rreg}/latest instead of the new resource id.",
+    ),
+    dev(
+        "resource-id-camel-case",
+        &["FED-3.2-c", "FED-3.2.1-a", "FED-3.2.2-a", "FED-3.2.3-a"],
+        "Create, read and update bodies name the id resourceId instead of _id.",
+    ),
+    dev(
+        "update-204-no-body",
+        &["FED-3.2.3-a"],
+        "Update answers 204 with no body.",
+    ),
+    dev(
+        "update-merges",
+        &["FED-3.2.3-i1"],
+        "Update merges the new description into the old one instead of replacing it.",
+    ),
+    dev(
+        "delete-keeps-resource",
+        &["FED-3.2.4-a", "FED-3-i1"],
+        "Delete answers 204 but the resource stays readable, listed and usable in permission requests.",
+    ),
+    dev(
+        "list-returns-objects",
+        &["FED-3.2.5-a"],
+        "List returns full resource descriptions (objects) instead of _id strings.",
+    ),
+    dev(
+        "read-drops-optional-members",
+        &[
+            "FED-3.1-c",
+            "FED-3.1-e",
+            "FED-3.1-f",
+            "FED-3.1-h",
+            "FED-3.1-j",
+            "FED-3.1-k",
+        ],
+        "Only resource_scopes (and extension members) are stored: name, description, icon_uri, type and their language variants are dropped.",
+    ),
+    dev(
+        "rejects-uri-scopes",
+        &["FED-3.1-b"],
+        "Scope strings that look like URIs are rejected with 400 invalid_request.",
+    ),
+    dev(
+        "rejects-extension-members",
+        &["FED-1.1-b", "FED-1.1-a"],
+        "Unknown top-level members of a resource description are rejected with 400 invalid_request.",
+    ),
+    dev(
+        "dereferences-scope-uris",
+        &["FED-3.1.1-i1"],
+        "Create and update GET every http(s) scope URI (1 s timeout, no retries) and answer 400 invalid_request when one cannot be fetched.",
+    ),
+    dev(
+        "resource-scopes-optional",
+        &["FED-3.1-a"],
+        "A resource description without resource_scopes is accepted.",
+    ),
+    dev(
+        "accepts-repeated-members",
+        &["FED-3.2-i"],
+        "Repeated JSON members (last wins) and mistyped optional members such as a numeric name are accepted.",
+    ),
+    dev(
+        "not-found-as-400",
+        &["FED-3.2-e"],
+        "An unknown resource id answers 400 invalid_request instead of 404.",
+    ),
+    dev(
+        "method-not-allowed-as-404",
+        &["FED-3.2-g"],
+        "Unsupported methods on the registration API answer 404 not_found instead of 405.",
+    ),
+    dev(
+        "vendor-error-codes",
+        &["FED-3.2-f", "FED-3.2-h", "FED-3.2-j"],
+        "Registration errors use resource_not_found, method_not_allowed and bad_request instead of not_found, unsupported_method_type and invalid_request.",
+    ),
+    dev(
+        "error-body-plain-text",
+        &["FED-6-a"],
+        "Protection API errors after authentication have a text/plain body (status codes unchanged).",
+    ),
+    dev(
+        "error-description-not-string",
+        &["FED-6-b"],
+        "Protection API error bodies carry error_description as a JSON number.",
+    ),
+    dev(
+        "error-uri-relative",
+        &["FED-6-c"],
+        "Protection API error bodies carry the relative error_uri \"errors/help\".",
+    ),
+    dev(
+        "policy-uri-relative",
+        &["FED-3.2-d"],
+        "Create, read and update bodies carry the relative user_access_policy_uri \"policy/1\".",
+    ),
+    dev(
+        "no-owner-isolation",
+        &["FED-1.3-i1"],
+        "Any valid PAT lists, reads, updates and deletes every resource, whoever registered it.",
+    ),
+];
+
+/// Every deviation the mock can be started with.
+pub fn deviations() -> &'static [DeviationInfo] {
+    &CATALOGUE
+}
+
+/// The deviations switched on for one mock instance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DeviationSet(u64);
+
+impl DeviationSet {
+    pub(crate) fn parse(names: &[String]) -> Result<Self, MockError> {
+        let mut set = DeviationSet::default();
+        for name in names {
+            let Some(index) = CATALOGUE.iter().position(|info| info.name == name.as_str()) else {
+                return Err(MockError::UnknownDeviation {
+                    name: name.clone(),
+                    known: CATALOGUE
+                        .iter()
+                        .map(|info| info.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            };
+            set.0 |= Deviation::ALL[index].bit();
+        }
+        Ok(set)
+    }
+
+    pub(crate) fn has(self, deviation: Deviation) -> bool {
+        self.0 & deviation.bit() != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_and_catalogue_agree() {
+        assert_eq!(Deviation::ALL.len(), CATALOGUE.len());
+        for (index, deviation) in Deviation::ALL.iter().enumerate() {
+            assert_eq!(*deviation as usize, index);
+            let set = DeviationSet::parse(&[deviation.info().name.to_string()]).unwrap();
+            assert!(set.has(*deviation));
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_every_one_breaks_something() {
+        let mut names: Vec<_> = CATALOGUE.iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CATALOGUE.len());
+        assert!(CATALOGUE.iter().all(|d| !d.breaks.is_empty()));
+    }
+
+    #[test]
+    fn unknown_name_lists_the_known_ones() {
+        let err = DeviationSet::parse(&["no-such-thing".to_string()]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("no-such-thing"));
+        assert!(text.contains("update-merges"));
+    }
+
+    #[test]
+    fn empty_set_has_nothing() {
+        let set = DeviationSet::default();
+        assert!(Deviation::ALL.iter().all(|d| !set.has(*d)));
+    }
+}

@@ -1,0 +1,113 @@
+//! What every handler shares: the domain core behind a lock, the clock, the URLs and the switched
+//! deviations, plus discovery values derived once from the fixtures.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::mock::authorization_server::core::AsCore;
+use crate::mock::authorization_server::core::clock::Clock;
+use crate::mock::authorization_server::core::resources::{Partition, View};
+use crate::mock::authorization_server::deviations::{Deviation, DeviationSet};
+use crate::mock::authorization_server::error::MockError;
+use crate::mock::authorization_server::fixtures::{AUTH_METHODS, Fixtures};
+
+use super::urls::Urls;
+
+/// The client whose identity an unauthenticated request borrows under `protection-api-without-auth`.
+const DEFAULT_RS_CLIENT: &str = "rs-alice";
+
+#[derive(Debug)]
+pub(crate) struct App {
+    core: Mutex<AsCore>,
+    pub(crate) clock: Clock,
+    pub(crate) urls: Urls,
+    pub(crate) deviations: DeviationSet,
+    pub(crate) profiles: Vec<String>,
+    pub(crate) auth_methods_supported: Vec<&'static str>,
+    pub(crate) scopes_supported: Vec<String>,
+    pub(crate) unauthenticated_partition: Option<Partition>,
+    pub(crate) scope_fetcher: Option<reqwest::Client>,
+}
+
+impl App {
+    pub(crate) fn new(
+        fixtures: &Fixtures,
+        urls: Urls,
+        deviations: DeviationSet,
+    ) -> Result<App, MockError> {
+        let clients = fixtures.clients();
+        let auth_methods_supported = AUTH_METHODS
+            .into_iter()
+            .filter(|m| {
+                clients
+                    .iter()
+                    .any(|c| c.token_endpoint_auth_methods.iter().any(|x| x == m))
+            })
+            .collect();
+        let mut scopes_supported: Vec<String> = Vec::new();
+        for scope in clients.iter().flat_map(|c| &c.scopes) {
+            if !scopes_supported.contains(scope) {
+                scopes_supported.push(scope.clone());
+            }
+        }
+        let unauthenticated_partition = if deviations.has(Deviation::ProtectionApiWithoutAuth) {
+            clients
+                .iter()
+                .filter(|c| c.resource_owner.is_some())
+                .find(|c| c.client_id == DEFAULT_RS_CLIENT)
+                .or_else(|| clients.iter().find(|c| c.resource_owner.is_some()))
+                .and_then(|c| {
+                    Some(Partition {
+                        owner: c.resource_owner.clone()?,
+                        client_id: c.client_id.clone(),
+                    })
+                })
+        } else {
+            None
+        };
+        let scope_fetcher = if deviations.has(Deviation::DereferencesScopeUris) {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(1))
+                .redirect(reqwest::redirect::Policy::limited(3))
+                .retry(reqwest::retry::never())
+                .no_proxy()
+                .build()
+                .map_err(|err| MockError::Startup(format!("HTTP client: {err}")))?;
+            Some(client)
+        } else {
+            None
+        };
+        Ok(App {
+            core: Mutex::new(AsCore::new(fixtures)),
+            clock: Clock::default(),
+            urls,
+            deviations,
+            profiles: fixtures.server().uma_profiles_supported.clone(),
+            auth_methods_supported,
+            scopes_supported,
+            unauthenticated_partition,
+            scope_fetcher,
+        })
+    }
+
+    /// The core, locked. A handler that panicked while holding the lock leaves consistent data
+    /// behind (every mutation is a single map operation), so a poisoned lock is still usable.
+    pub(crate) fn core(&self) -> MutexGuard<'_, AsCore> {
+        self.core
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn has(&self, deviation: Deviation) -> bool {
+        self.deviations.has(deviation)
+    }
+
+    /// The resources a PAT for `partition` may see: its own, unless isolation is switched off.
+    pub(crate) fn view<'a>(&self, partition: &'a Partition) -> View<'a> {
+        if self.has(Deviation::NoOwnerIsolation) {
+            View::Everything
+        } else {
+            View::Partition(partition)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The HTTP adapter: routes, request parsing and error mapping around the domain core.
+
+pub(crate) mod app;
+mod bearer;
+mod body;
+mod client_auth;
+mod control;
+mod discovery;
+mod errors;
+mod introspection;
+mod json;
+mod permission;
+mod registration;
+mod scope_fetch;
+mod token;
+pub(crate) mod urls;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{any, get, post};
+
+use app::App;
+use urls::{DISCOVERY, HEALTH, INTROSPECTION, PERMISSION, POLICY, RESOURCE_REGISTRATION, TOKEN};
+
+/// Every route of the mock under the issuer's path. Anything else is a JSON 404, and a known
+/// path asked with the wrong method a JSON 405.
+pub(crate) fn router(app: Arc<App>) -> Router {
+    let at = |path: &str| app.urls.route(path);
+    Router::new()
+        .route(&at(DISCOVERY), get(discovery::discovery))
+        .route(&at(TOKEN), post(token::token))
+        .route(&at(RESOURCE_REGISTRATION), any(registration::collection))
+        .route(
+            &at(&format!("{RESOURCE_REGISTRATION}/")),
+            any(registration::collection),
+        )
+        .route(
+            &at(&format!("{RESOURCE_REGISTRATION}/{{id}}")),
+            any(registration::item),
+        )
+        .route(&at(PERMISSION), post(permission::permission))
+        .route(&at(INTROSPECTION), post(introspection::introspect))
+        .route(&at(&format!("{POLICY}/{{id}}")), get(control::policy_page))
+        .route(&at(HEALTH), get(control::health))
+        .method_not_allowed_fallback(errors::method_not_allowed)
+        .fallback(errors::unknown_route)
+        .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
+        .with_state(app)
+}

@@ -1,0 +1,57 @@
+//! The built-in target: with no `--config`, the run starts the reference authorization server on
+//! an ephemeral loopback port and describes it with `mocks/builtin-target.toml`, exactly as a
+//! vendor describes theirs. The suite then reaches it over real HTTP.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use super::config::{self, LoadedTarget};
+use crate::mock::authorization_server::{Fixtures, MockAs, MockAsConfig};
+use crate::spec::assets;
+
+pub const TARGET_FILE: &str = "builtin-target.toml";
+
+pub struct BuiltinTarget {
+    pub mock: MockAs,
+    pub loaded: LoadedTarget,
+}
+
+pub async fn start(
+    fixtures_dir: Option<&Path>,
+    deviations: &[String],
+) -> Result<BuiltinTarget, String> {
+    let (fixtures, target_text, origin) = match fixtures_dir {
+        Some(dir) => {
+            let fixtures = Fixtures::from_dir(dir).map_err(|e| e.to_string())?;
+            let path = dir.join(TARGET_FILE);
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            (fixtures, text, path.display().to_string())
+        }
+        None => {
+            let fixtures = Fixtures::embedded().map_err(|e| e.to_string())?;
+            let text = assets::MOCKS
+                .get_file(TARGET_FILE)
+                .and_then(|f| f.contents_utf8())
+                .ok_or("mocks/builtin-target.toml is not embedded")?
+                .to_string();
+            (fixtures, text, format!("(embedded) mocks/{TARGET_FILE}"))
+        }
+    };
+    let listen: SocketAddr = "127.0.0.1:0".parse().expect("valid loopback address");
+    let mut mock_config = MockAsConfig::new(listen).map_err(|e| e.to_string())?;
+    mock_config.fixtures = fixtures;
+    mock_config.deviations = deviations.to_vec();
+    let mock = MockAs::start(mock_config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = target_text.replace("{issuer}", mock.issuer());
+    let loaded = match config::parse(&text, None, &origin) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            mock.stop().await;
+            return Err(e.to_string());
+        }
+    };
+    Ok(BuiltinTarget { mock, loaded })
+}

@@ -1,0 +1,276 @@
+//! The target description file (TOML): which authorization server to test and how to obtain the
+//! tokens the scenarios need. `examples/target.toml` documents every key.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::harness::target::{
+    AuthorizationServerTarget, ClientAuthMethod, Profile, RELAXABLE_CHECKS, Target, TokenSource,
+};
+use crate::harness::wire::DriverConfig;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    /// `certification` (default) or `development`.
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Checks the development profile relaxes to warnings; default: all relaxable checks.
+    #[serde(default)]
+    pub relax: Option<Vec<String>>,
+    #[serde(default)]
+    pub concurrency: Option<usize>,
+    #[serde(default)]
+    pub http: HttpSection,
+    pub authorization_server: AuthorizationServerSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSection {
+    pub connect_timeout_secs: Option<f64>,
+    pub timeout_secs: Option<f64>,
+    pub max_body_bytes: Option<usize>,
+    /// PEM files of extra certificate authorities to trust, relative to the target file.
+    #[serde(default)]
+    pub ca_certificates: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationServerSection {
+    pub issuer: String,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    #[serde(default)]
+    pub introspection: Option<bool>,
+    pub pat: TokenSection,
+    #[serde(default)]
+    pub second_owner_pat: Option<TokenSection>,
+    #[serde(default)]
+    pub token_without_protection_scope: Option<TokenSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSection {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub auth_method: Option<ClientAuthMethod>,
+    pub scope: Option<String>,
+    /// A ready-made token instead of client credentials.
+    pub token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// What a target file yields: the target, the driver's settings, and the concurrency.
+#[derive(Debug, Clone)]
+pub struct LoadedTarget {
+    pub target: Target,
+    pub driver: DriverConfig,
+    pub concurrency: Option<usize>,
+}
+
+pub fn load(path: &Path) -> Result<LoadedTarget, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    parse(&text, path.parent(), &path.display().to_string())
+}
+
+/// Parses a target file; `base` resolves relative file names inside it.
+pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarget, ConfigError> {
+    let invalid = |message: String| ConfigError::Invalid {
+        path: origin.to_string(),
+        message,
+    };
+    let file: TargetFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let as_ = file.authorization_server;
+    let issuer_url = url::Url::parse(&as_.issuer)
+        .map_err(|e| invalid(format!("authorization_server.issuer: {e}")))?;
+    if !matches!(issuer_url.scheme(), "http" | "https") {
+        return Err(invalid(
+            "authorization_server.issuer must be an http(s) URL".into(),
+        ));
+    }
+    let token = |name: &str, section: &TokenSection| token_source(name, section).map_err(&invalid);
+    let profile = match file.profile.as_deref().unwrap_or("certification") {
+        "certification" => {
+            if file.relax.as_ref().is_some_and(|r| !r.is_empty()) {
+                return Err(invalid(
+                    "relax is only allowed with profile = \"development\"".into(),
+                ));
+            }
+            Profile::certification()
+        }
+        "development" => {
+            let relaxed: BTreeSet<String> = match file.relax {
+                Some(list) => list.into_iter().collect(),
+                None => RELAXABLE_CHECKS
+                    .iter()
+                    .map(|(n, _)| n.to_string())
+                    .collect(),
+            };
+            for name in &relaxed {
+                if !RELAXABLE_CHECKS.iter().any(|(n, _)| n == name) {
+                    let known: Vec<&str> = RELAXABLE_CHECKS.iter().map(|(n, _)| *n).collect();
+                    return Err(invalid(format!(
+                        "relax: unknown check {name:?}; known: {known:?}"
+                    )));
+                }
+            }
+            Profile {
+                name: "development".into(),
+                relaxed,
+            }
+        }
+        other => {
+            return Err(invalid(format!(
+                "profile must be \"certification\" or \"development\", not {other:?}"
+            )));
+        }
+    };
+    let target = Target {
+        authorization_server: AuthorizationServerTarget {
+            issuer: as_.issuer.clone(),
+            profiles: as_.profiles,
+            introspection: as_.introspection,
+            pat: token("authorization_server.pat", &as_.pat)?,
+            second_owner_pat: as_
+                .second_owner_pat
+                .as_ref()
+                .map(|s| token("authorization_server.second_owner_pat", s))
+                .transpose()?,
+            token_without_protection_scope: as_
+                .token_without_protection_scope
+                .as_ref()
+                .map(|s| token("authorization_server.token_without_protection_scope", s))
+                .transpose()?,
+        },
+        profile,
+    };
+    let mut driver = DriverConfig::default();
+    if let Some(secs) = file.http.connect_timeout_secs {
+        driver.connect_timeout = positive_duration(secs)
+            .map_err(|m| invalid(format!("http.connect_timeout_secs {m}")))?;
+    }
+    if let Some(secs) = file.http.timeout_secs {
+        driver.total_timeout =
+            positive_duration(secs).map_err(|m| invalid(format!("http.timeout_secs {m}")))?;
+    }
+    if let Some(max) = file.http.max_body_bytes {
+        if max == 0 {
+            return Err(invalid("http.max_body_bytes must be positive".into()));
+        }
+        driver.max_body_bytes = max;
+    }
+    for ca in &file.http.ca_certificates {
+        let path = base.map(|b| b.join(ca)).unwrap_or_else(|| ca.into());
+        let pem = std::fs::read(&path)
+            .map_err(|e| invalid(format!("http.ca_certificates: {}: {e}", path.display())))?;
+        driver.extra_roots_pem.push(pem);
+    }
+    if file.concurrency == Some(0) {
+        return Err(invalid("concurrency must be at least 1".into()));
+    }
+    Ok(LoadedTarget {
+        target,
+        driver,
+        concurrency: file.concurrency,
+    })
+}
+
+fn positive_duration(secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && secs > 0.0 && secs <= 3600.0 {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!("must be between 0 and 3600 seconds, not {secs}"))
+    }
+}
+
+fn token_source(name: &str, s: &TokenSection) -> Result<TokenSource, String> {
+    match (&s.token, &s.client_id, &s.client_secret) {
+        (Some(token), None, None) => Ok(TokenSource::Static {
+            token: token.clone(),
+        }),
+        (None, Some(client_id), Some(client_secret)) => Ok(TokenSource::ClientCredentials {
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+            auth_method: s.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
+            scope: s.scope.clone().unwrap_or_else(|| "uma_protection".into()),
+        }),
+        _ => Err(format!(
+            "{name}: give either token, or client_id and client_secret"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        [authorization_server]
+        issuer = "https://as.example.com/realms/x"
+        [authorization_server.pat]
+        client_id = "rs"
+        client_secret = "secret"
+    "#;
+
+    #[test]
+    fn minimal_file_defaults() {
+        let loaded = parse(MINIMAL, None, "t.toml").unwrap();
+        assert_eq!(loaded.target.profile.name, "certification");
+        assert!(
+            loaded
+                .target
+                .authorization_server
+                .second_owner_pat
+                .is_none()
+        );
+        assert_eq!(loaded.driver.max_body_bytes, 1024 * 1024);
+        match loaded.target.authorization_server.pat {
+            TokenSource::ClientCredentials {
+                auth_method, scope, ..
+            } => {
+                assert_eq!(auth_method, ClientAuthMethod::ClientSecretBasic);
+                assert_eq!(scope, "uma_protection");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_half_credentials() {
+        assert!(parse(&format!("{MINIMAL}\nbogus = 1\n"), None, "t").is_err());
+        let half = MINIMAL.replace("client_secret = \"secret\"", "");
+        assert!(parse(&half, None, "t").is_err());
+        let both = MINIMAL.replace(
+            "client_secret = \"secret\"",
+            "client_secret = \"s\"\ntoken = \"t\"",
+        );
+        assert!(parse(&both, None, "t").is_err());
+    }
+
+    #[test]
+    fn development_profile_relaxes_https_by_default() {
+        let text = format!("profile = \"development\"\n{MINIMAL}");
+        let loaded = parse(&text, None, "t").unwrap();
+        assert!(loaded.target.profile.relaxes("https"));
+        let text = format!("profile = \"development\"\nrelax = [\"nonsense\"]\n{MINIMAL}");
+        assert!(parse(&text, None, "t").is_err());
+        let text = format!("relax = [\"https\"]\n{MINIMAL}");
+        assert!(parse(&text, None, "t").is_err());
+    }
+}

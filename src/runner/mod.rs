@@ -1,0 +1,12 @@
+//! Orchestration: target descriptions, scenario selection, running cucumber, verdicts, reports,
+//! and starting the built-in mocks when no target is given.
+
+pub mod builtin;
+pub mod config;
+pub mod execute;
+pub mod features;
+pub mod redaction;
+pub mod report;
+pub mod run;
+pub mod summary;
+pub mod verdict;

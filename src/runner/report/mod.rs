@@ -1,0 +1,6 @@
+//! Report writers. Each takes results that are already redacted.
+
+pub mod console;
+pub mod cucumber_json;
+pub mod junit;
+pub mod results_json;

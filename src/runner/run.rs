@@ -1,0 +1,224 @@
+//! One conformance run, end to end: resolve the target (a file, or the built-in mocks), check it
+//! is reachable, run the selected scenarios, judge, redact, and write the reports.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::builtin;
+use super::config::{self, LoadedTarget};
+use super::execute::{self, OnResult, ScenarioResult, Selection};
+use super::features;
+use super::redaction;
+use super::report::{console, cucumber_json, junit, results_json};
+use super::summary::{Summary, summarize};
+use crate::harness::context::{DiscoverySnapshot, RunContext};
+use crate::harness::roles::discovery;
+use crate::harness::wire::{HttpDriver, Secrets};
+use crate::spec::requirements::Catalogue;
+use crate::spec::schemas::SchemaSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// A target file; `None` runs against the built-in mocks.
+    pub config: Option<PathBuf>,
+    pub selection: Selection,
+    pub features_dir: Option<PathBuf>,
+    pub schemas_dir: Option<PathBuf>,
+    pub fixtures_dir: Option<PathBuf>,
+    /// Where reports go; `None` writes none.
+    pub reports_dir: Option<PathBuf>,
+    pub reveal_secrets: bool,
+    pub concurrency: Option<usize>,
+    /// Deviations for the built-in mock (refused with a target file).
+    pub deviations: Vec<String>,
+    /// Print one line per scenario as it finishes.
+    pub progress: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+}
+
+pub struct RunReport {
+    pub results: Vec<ScenarioResult>,
+    pub summary: Summary,
+    pub target: String,
+    pub reports_written: Vec<PathBuf>,
+}
+
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
+    let started_at = crate::harness::wire::driver::now_rfc3339();
+    let sources = match &options.features_dir {
+        Some(dir) => features::sources_from_dir(dir).map_err(|e| RunError::Usage(e.to_string()))?,
+        None => features::embedded_sources(),
+    };
+    let parsed = features::parse(&sources).map_err(|e| RunError::Usage(e.to_string()))?;
+    let schemas = match &options.schemas_dir {
+        Some(dir) => SchemaSet::from_dir(dir),
+        None => SchemaSet::embedded(),
+    }
+    .map_err(|e| RunError::Usage(e.to_string()))?;
+
+    let (loaded, mock) = match &options.config {
+        Some(path) => {
+            if !options.deviations.is_empty() {
+                return Err(RunError::Usage(
+                    "--deviate applies to the built-in mocks only, not to a --config target".into(),
+                ));
+            }
+            (
+                config::load(path).map_err(|e| RunError::Usage(e.to_string()))?,
+                None,
+            )
+        }
+        None => {
+            let builtin = builtin::start(options.fixtures_dir.as_deref(), &options.deviations)
+                .await
+                .map_err(RunError::Usage)?;
+            (builtin.loaded, Some(builtin.mock))
+        }
+    };
+    let outcome = run_against(options, loaded, Arc::new(schemas), parsed, &started_at).await;
+    if let Some(mock) = mock {
+        mock.stop().await;
+    }
+    outcome
+}
+
+async fn run_against(
+    options: &RunOptions,
+    loaded: LoadedTarget,
+    schemas: Arc<SchemaSet>,
+    features: Vec<gherkin::Feature>,
+    started_at: &str,
+) -> Result<RunReport, RunError> {
+    let secrets = Secrets::new(options.reveal_secrets);
+    let driver =
+        HttpDriver::new(loaded.driver.clone(), secrets.clone()).map_err(RunError::Usage)?;
+    let issuer = loaded.target.authorization_server.issuer.clone();
+    let discovery = probe(&driver, &issuer).await?;
+    let profile = loaded.target.profile.name.clone();
+    let concurrency = options
+        .concurrency
+        .or(loaded.concurrency)
+        .unwrap_or(DEFAULT_CONCURRENCY);
+    let ctx = Arc::new(RunContext::new(loaded.target, driver, schemas, discovery));
+
+    let progress_secrets = secrets.clone();
+    let on_result: OnResult = if options.progress {
+        Arc::new(move |result: &ScenarioResult| {
+            let line = console::scenario_line(&redaction::redact(result, &progress_secrets));
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        })
+    } else {
+        Arc::new(|_: &ScenarioResult| {})
+    };
+    let raw = execute::execute(
+        Arc::clone(&ctx),
+        features,
+        options.selection.clone(),
+        concurrency,
+        on_result,
+    )
+    .await;
+    let results: Vec<ScenarioResult> = raw.iter().map(|r| redaction::redact(r, &secrets)).collect();
+    let summary = summarize(&results, Catalogue::embedded());
+    let meta = results_json::RunMetadata {
+        target: issuer.clone(),
+        profile,
+        started_at: started_at.to_string(),
+        finished_at: crate::harness::wire::driver::now_rfc3339(),
+    };
+    let reports_written = match &options.reports_dir {
+        Some(dir) => write_reports(dir, &meta, &summary, &results)?,
+        None => Vec::new(),
+    };
+    Ok(RunReport {
+        results,
+        summary,
+        target: issuer,
+        reports_written,
+    })
+}
+
+/// Fetches the discovery document once; a target that cannot serve it ends the run (exit 2).
+async fn probe(driver: &HttpDriver, issuer: &str) -> Result<DiscoverySnapshot, RunError> {
+    let url = discovery::well_known_url(issuer);
+    let (exchange, answer) = driver.send(discovery::request(issuer)).await;
+    let response = answer.map_err(|e| {
+        RunError::Unreachable(format!(
+            "the authorization server is unreachable: {url}: {e}"
+        ))
+    })?;
+    if !(200..300).contains(&response.status) {
+        return Err(RunError::Unreachable(format!(
+            "the authorization server's discovery document could not be fetched: {url} answered {}",
+            response.status
+        )));
+    }
+    // Lenient on purpose: the discovery scenarios judge the document; the others only need its
+    // endpoints, so a wrong content type must not hide every other verdict.
+    let document = serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
+    Ok(DiscoverySnapshot { document, exchange })
+}
+
+fn write_reports(
+    dir: &Path,
+    meta: &results_json::RunMetadata,
+    summary: &Summary,
+    results: &[ScenarioResult],
+) -> Result<Vec<PathBuf>, RunError> {
+    let io = |path: &Path, e: std::io::Error| {
+        RunError::Usage(format!("cannot write {}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let junit_xml = junit::render(results).map_err(RunError::Usage)?;
+    let files = [
+        ("junit.xml", junit_xml),
+        ("cucumber.json", pretty(&cucumber_json::render(results))),
+        (
+            "results.json",
+            pretty(&results_json::render(meta, summary, results)),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (name, content) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, content).map_err(|e| io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Writes the closing summary for a finished run.
+pub fn print_summary(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
+    let reports = if report.reports_written.is_empty() {
+        "none written".to_string()
+    } else {
+        report
+            .reports_written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    console::write_summary(out, &report.results, &report.summary, &reports)
+}

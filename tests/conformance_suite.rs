@@ -1,0 +1,117 @@
+//! The suite against the reference authorization server: the faithful mock passes everything,
+//! and every deviation makes exactly the scenarios citing the requirements it breaks fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use uma_conformance::harness::record::CheckState;
+use uma_conformance::mock::authorization_server::deviations;
+use uma_conformance::runner::execute::ScenarioResult;
+use uma_conformance::runner::run::{RunOptions, run};
+use uma_conformance::runner::verdict::Verdict;
+
+async fn run_builtin(deviations: &[&str]) -> Vec<ScenarioResult> {
+    let options = RunOptions {
+        deviations: deviations.iter().map(|d| d.to_string()).collect(),
+        ..RunOptions::default()
+    };
+    run(&options).await.expect("the run completes").results
+}
+
+fn key(r: &ScenarioResult) -> String {
+    format!("{} {}", r.location(), r.name)
+}
+
+/// The requirements a scenario was judged wanting on: the failed check's id, or the ids of
+/// checks that ended as warnings.
+fn blamed(r: &ScenarioResult) -> BTreeSet<String> {
+    let mut ids: BTreeSet<String> = r.verdict.failed_requirement.iter().cloned().collect();
+    ids.extend(
+        r.record
+            .checks
+            .iter()
+            .filter(|c| c.state != CheckState::Passed)
+            .map(|c| c.requirement.clone()),
+    );
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_faithful_mock_passes_every_scenario() {
+    let results = run_builtin(&[]).await;
+    assert!(results.len() > 50, "only {} scenarios ran", results.len());
+    let mut problems = Vec::new();
+    for r in &results {
+        match r.verdict.verdict {
+            Verdict::Passed => {}
+            // The built-in mocks serve plain http until TLS arrives; the development profile
+            // turns the TLS check into a warning.
+            Verdict::Warning if r.requirements == ["FED-1.3-b"] => {}
+            other => problems.push(format!("{}: {other:?}: {:?}", key(r), r.verdict.reason)),
+        }
+        assert!(!r.record.checks.is_empty(), "{} made no check", key(r));
+    }
+    assert!(
+        problems.is_empty(),
+        "against the faithful mock:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_deviation_breaks_exactly_what_it_claims() {
+    let baseline: BTreeMap<String, Verdict> = run_builtin(&[])
+        .await
+        .iter()
+        .map(|r| (key(r), r.verdict.verdict))
+        .collect();
+    let mut caught: BTreeSet<String> = BTreeSet::new();
+    let mut problems = Vec::new();
+    for deviation in deviations() {
+        let breaks: BTreeSet<String> = deviation.breaks.iter().map(|s| s.to_string()).collect();
+        let results = run_builtin(&[deviation.name]).await;
+        let mut shown: BTreeSet<String> = BTreeSet::new();
+        for r in &results {
+            let before = baseline.get(&key(r)).copied().unwrap_or(Verdict::Passed);
+            if r.verdict.verdict == before {
+                continue;
+            }
+            let blame = blamed(r);
+            match r.verdict.verdict {
+                Verdict::Failed | Verdict::Warning
+                    if !blame.is_empty() && blame.is_subset(&breaks) =>
+                {
+                    shown.extend(blame);
+                    caught.insert(key(r));
+                }
+                other => problems.push(format!(
+                    "{}: {} went {other:?} blaming {blame:?}: {:?}",
+                    deviation.name,
+                    key(r),
+                    r.verdict.reason
+                )),
+            }
+        }
+        for id in &breaks {
+            if !shown.contains(id) {
+                problems.push(format!(
+                    "{}: claims to break {id}, but no scenario failed on it",
+                    deviation.name
+                ));
+            }
+        }
+    }
+    // Every scenario that can pass must be shown to fail under some deviation.
+    let never_failed: Vec<&String> = baseline
+        .iter()
+        .filter(|(k, v)| **v == Verdict::Passed && !caught.contains(*k))
+        .map(|(k, _)| k)
+        .collect();
+    for k in never_failed {
+        problems.push(format!("no deviation makes {k} fail"));
+    }
+    assert!(
+        problems.is_empty(),
+        "deviation matrix:\n{}",
+        problems.join("\n")
+    );
+}

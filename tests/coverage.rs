@@ -1,0 +1,92 @@
+//! Every requirement of the foundation slice (Grant 2 without dynamic client registration;
+//! FedAuthz 1, 2, 3 and 6 where HTTP-testable and checkable at the AS) has a scenario.
+
+use uma_conformance::cli::requirements::coverage;
+use uma_conformance::runner::features::embedded_sources;
+use uma_conformance::spec::requirements::Catalogue;
+
+const SLICE: &[&str] = &[
+    "GRANT-2-a",
+    "GRANT-2-b",
+    "GRANT-2-c",
+    "GRANT-2-d",
+    "GRANT-2-e",
+    "GRANT-2-f",
+    "FED-1.1-a",
+    "FED-1.1-b",
+    "FED-1.2-i1",
+    "FED-1.3-b",
+    "FED-1.3-c",
+    "FED-1.3-d",
+    "FED-1.3-i1",
+    "FED-1.5-a",
+    "FED-1.5-b",
+    "FED-2-a",
+    "FED-2-b",
+    "FED-2-c",
+    "FED-2-d",
+    "FED-3-i1",
+    "FED-3.1-a",
+    "FED-3.1-b",
+    "FED-3.1-c",
+    "FED-3.1-e",
+    "FED-3.1-f",
+    "FED-3.1-h",
+    "FED-3.1-j",
+    "FED-3.1-k",
+    "FED-3.1.1-i1",
+    "FED-3.2-a",
+    "FED-3.2-b",
+    "FED-3.2-c",
+    "FED-3.2-d",
+    "FED-3.2-e",
+    "FED-3.2-f",
+    "FED-3.2-g",
+    "FED-3.2-h",
+    "FED-3.2-i",
+    "FED-3.2-j",
+    "FED-3.2-i1",
+    "FED-3.2.1-a",
+    "FED-3.2.2-a",
+    "FED-3.2.3-a",
+    "FED-3.2.3-i1",
+    "FED-3.2.4-a",
+    "FED-3.2.5-a",
+    "FED-6-a",
+    "FED-6-b",
+    "FED-6-c",
+    "RFC8414-2",
+    "RFC6750-3",
+    "RFC6750-3.1",
+];
+
+#[test]
+fn the_foundation_slice_is_covered() {
+    let catalogue = Catalogue::embedded();
+    let covered = coverage(&embedded_sources(), catalogue).expect("features parse");
+    let missing: Vec<&&str> = SLICE
+        .iter()
+        .filter(|id| !covered.contains_key(**id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "requirements without a scenario: {missing:?}"
+    );
+    for id in SLICE {
+        assert!(catalogue.get(id).is_some(), "{id} is not in the catalogue");
+    }
+}
+
+#[test]
+fn no_scenario_cites_an_untestable_requirement() {
+    let catalogue = Catalogue::embedded();
+    let covered = coverage(&embedded_sources(), catalogue).expect("features parse");
+    for id in covered.keys() {
+        let r = catalogue.get(id).unwrap();
+        assert_ne!(
+            r.testable,
+            uma_conformance::spec::requirements::Testability::No,
+            "{id} is not HTTP-testable"
+        );
+    }
+}
