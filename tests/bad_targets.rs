@@ -113,7 +113,7 @@ async fn html_instead_of_json_fails_with_evidence() {
         .record
         .exchanges
         .iter()
-        .find(|e| e.request.method == "POST")
+        .find(|e| e.request.url.ends_with("/rreg"))
         .unwrap();
     assert!(exchange.response.as_ref().unwrap().body.contains("<html>"));
 }

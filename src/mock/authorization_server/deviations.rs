@@ -18,7 +18,7 @@ pub struct DeviationInfo {
 pub(crate) enum Deviation {
     DiscoveryWithoutPermissionEndpoint,
     DiscoveryWithoutIntrospectionEndpoint,
-    DiscoveryWithoutTokenEndpoint,
+    DiscoveryGrantTypesNotArray,
     DiscoveryIssuerMismatch,
     DiscoveryRelativeClaimsInteractionEndpoint,
     DiscoveryProfilesNotArray,
@@ -48,13 +48,21 @@ pub(crate) enum Deviation {
     ErrorUriRelative,
     PolicyUriRelative,
     NoOwnerIsolation,
+    DiscoveryWrongContentType,
+    DiscoveryRelativeIntrospectionEndpoint,
+    BearerSchemeCaseSensitive,
+    TokenResponseScopeMismatch,
+    DiscoveryUma1RegistrationEndpointName,
+    MalformedBody500,
+    CoercesScopeTypes,
+    UpdateNotSupported,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 32] = [
+    const ALL: [Deviation; 40] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
-        Deviation::DiscoveryWithoutTokenEndpoint,
+        Deviation::DiscoveryGrantTypesNotArray,
         Deviation::DiscoveryIssuerMismatch,
         Deviation::DiscoveryRelativeClaimsInteractionEndpoint,
         Deviation::DiscoveryProfilesNotArray,
@@ -84,6 +92,14 @@ impl Deviation {
         Deviation::ErrorUriRelative,
         Deviation::PolicyUriRelative,
         Deviation::NoOwnerIsolation,
+        Deviation::DiscoveryWrongContentType,
+        Deviation::DiscoveryRelativeIntrospectionEndpoint,
+        Deviation::BearerSchemeCaseSensitive,
+        Deviation::TokenResponseScopeMismatch,
+        Deviation::DiscoveryUma1RegistrationEndpointName,
+        Deviation::MalformedBody500,
+        Deviation::CoercesScopeTypes,
+        Deviation::UpdateNotSupported,
     ];
 
     fn bit(self) -> u64 {
@@ -108,10 +124,10 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 32] = [
+static CATALOGUE: [DeviationInfo; 40] = [
     dev(
         "discovery-without-permission-endpoint",
-        &["FED-2-a", "FED-1.5-b"],
+        &["FED-2-a", "FED-1.5-b", "GRANT-2-b"],
         "The discovery document omits permission_endpoint (the endpoint is still served).",
     ),
     dev(
@@ -120,9 +136,9 @@ static CATALOGUE: [DeviationInfo; 32] = [
         "The discovery document omits introspection_endpoint although introspection is served.",
     ),
     dev(
-        "discovery-without-token-endpoint",
+        "discovery-grant-types-not-array",
         &["GRANT-2-b"],
-        "The discovery document omits token_endpoint (the token endpoint still works).",
+        "grant_types_supported is a single space-separated string instead of an array.",
     ),
     dev(
         "discovery-issuer-mismatch",
@@ -131,12 +147,12 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "discovery-relative-claims-interaction-endpoint",
-        &["GRANT-2-d"],
+        &["GRANT-2-d", "GRANT-2-b"],
         "The discovery document publishes claims_interaction_endpoint as the relative URI \"/claims\".",
     ),
     dev(
         "discovery-profiles-not-array",
-        &["GRANT-2-e"],
+        &["GRANT-2-e", "GRANT-2-b", "GRANT-2-f", "FED-2-d"],
         "uma_profiles_supported is a single string instead of an array.",
     ),
     dev(
@@ -156,12 +172,12 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "protection-api-without-auth",
-        &["FED-1.3-c", "FED-3.2-b"],
+        &["FED-1.3-c", "FED-3.2-b", "RFC6750-3"],
         "The resource registration API accepts requests with no Authorization header, acting for alice's rs-alice.",
     ),
     dev(
         "bad-pat-without-challenge",
-        &["FED-3.2-b", "RFC6750-3"],
+        &["FED-3.2-b", "FED-1.3-c", "RFC6750-3"],
         "401 answers to a missing or invalid PAT carry no WWW-Authenticate header.",
     ),
     dev(
@@ -176,12 +192,18 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "resource-id-camel-case",
-        &["FED-3.2-c", "FED-3.2.1-a", "FED-3.2.2-a", "FED-3.2.3-a"],
+        &[
+            "FED-3.2-c",
+            "FED-3.2.1-a",
+            "FED-3.2.2-a",
+            "FED-3.2.3-a",
+            "FED-3.2-i1",
+        ],
         "Create, read and update bodies name the id resourceId instead of _id.",
     ),
     dev(
         "update-204-no-body",
-        &["FED-3.2.3-a"],
+        &["FED-3.2.3-a", "FED-3.2-c"],
         "Update answers 204 with no body.",
     ),
     dev(
@@ -208,12 +230,14 @@ static CATALOGUE: [DeviationInfo; 32] = [
             "FED-3.1-h",
             "FED-3.1-j",
             "FED-3.1-k",
+            "FED-3.2.2-a",
+            "FED-3.2.3-a",
         ],
         "Only resource_scopes (and extension members) are stored: name, description, icon_uri, type and their language variants are dropped.",
     ),
     dev(
         "rejects-uri-scopes",
-        &["FED-3.1-b"],
+        &["FED-3.1-b", "FED-3.1.1-i1"],
         "Scope strings that look like URIs are rejected with 400 invalid_request.",
     ),
     dev(
@@ -223,7 +247,7 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "dereferences-scope-uris",
-        &["FED-3.1.1-i1"],
+        &["FED-3.1.1-i1", "FED-3.1-b"],
         "Create and update GET every http(s) scope URI (1 s timeout, no retries) and answer 400 invalid_request when one cannot be fetched.",
     ),
     dev(
@@ -238,12 +262,12 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "not-found-as-400",
-        &["FED-3.2-e"],
+        &["FED-3.2-e", "FED-3-i1", "FED-3.2-f", "FED-3.2.4-a"],
         "An unknown resource id answers 400 invalid_request instead of 404.",
     ),
     dev(
         "method-not-allowed-as-404",
-        &["FED-3.2-g"],
+        &["FED-3.2-g", "FED-3.2-h"],
         "Unsupported methods on the registration API answer 404 not_found instead of 405.",
     ),
     dev(
@@ -258,23 +282,69 @@ static CATALOGUE: [DeviationInfo; 32] = [
     ),
     dev(
         "error-description-not-string",
-        &["FED-6-b"],
+        &["FED-6-b", "FED-6-a"],
         "Protection API error bodies carry error_description as a JSON number.",
     ),
     dev(
         "error-uri-relative",
-        &["FED-6-c"],
+        &["FED-6-c", "FED-6-a"],
         "Protection API error bodies carry the relative error_uri \"errors/help\".",
     ),
     dev(
         "policy-uri-relative",
-        &["FED-3.2-d"],
+        &["FED-3.2-d", "FED-3.2.1-a", "FED-3.2.2-a", "FED-3.2.3-a"],
         "Create, read and update bodies carry the relative user_access_policy_uri \"policy/1\".",
     ),
     dev(
         "no-owner-isolation",
         &["FED-1.3-i1"],
         "Any valid PAT lists, reads, updates and deletes every resource, whoever registered it.",
+    ),
+    dev(
+        "discovery-wrong-content-type",
+        &["GRANT-2-a"],
+        "The discovery document is served with Content-Type text/html.",
+    ),
+    dev(
+        "discovery-relative-introspection-endpoint",
+        &["FED-1.5-a", "FED-1.5-b", "FED-2-c", "GRANT-2-b"],
+        "The discovery document publishes introspection_endpoint as the relative URI \"/introspect\".",
+    ),
+    dev(
+        "bearer-scheme-case-sensitive",
+        &["FED-1.3-d"],
+        "The protection API accepts the Bearer scheme only when spelled exactly \"Bearer\".",
+    ),
+    dev(
+        "token-response-scope-mismatch",
+        &["FED-1.2-i1"],
+        "The token response names scope \"profile\" for a PAT that really carries uma_protection.",
+    ),
+    dev(
+        "discovery-uma1-registration-endpoint-name",
+        &["FED-2-b", "FED-1.5-b", "GRANT-2-b"],
+        "The discovery document names the registration endpoint resource_set_registration_endpoint, as UMA 1.0 did.",
+    ),
+    dev(
+        "malformed-body-500",
+        &["FED-3.2-i", "FED-3.2-j"],
+        "A registration body that is not JSON, or not a JSON object, is answered 500 server_error.",
+    ),
+    dev(
+        "coerces-scope-types",
+        &["FED-3.2-i"],
+        "Non-string entries of resource_scopes are turned into strings instead of refused.",
+    ),
+    dev(
+        "update-not-supported",
+        &[
+            "FED-3.2-a",
+            "FED-3.2-c",
+            "FED-3.2-e",
+            "FED-3.2.3-a",
+            "FED-3.2.3-i1",
+        ],
+        "PUT on a registered resource is answered 405: updates are not supported.",
     ),
 ];
 

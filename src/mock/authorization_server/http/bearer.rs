@@ -32,7 +32,13 @@ pub(crate) fn authenticate(
         ));
     };
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    let scheme_ok = if app.has(Deviation::BearerSchemeCaseSensitive) {
+        scheme == "Bearer"
+    } else {
+        // RFC 7235 2.1: auth-scheme names are case-insensitive.
+        scheme.eq_ignore_ascii_case("bearer")
+    };
+    if !scheme_ok {
         // Another scheme counts as no credentials at all (RFC 6750 3.1).
         return Err(ApiError::missing_token());
     }

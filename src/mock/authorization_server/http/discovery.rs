@@ -18,7 +18,14 @@ use crate::mock::authorization_server::core::grants::SUPPORTED_GRANT_TYPES;
 use crate::mock::authorization_server::deviations::Deviation;
 
 pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Response {
-    json_response(StatusCode::OK, Value::Object(document(&app)))
+    let mut response = json_response(StatusCode::OK, Value::Object(document(&app)));
+    if app.has(Deviation::DiscoveryWrongContentType) {
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+    }
+    response
 }
 
 fn document(app: &App) -> Map<String, Value> {
@@ -30,13 +37,13 @@ fn document(app: &App) -> Map<String, Value> {
         urls.issuer().to_string()
     };
     doc.insert("issuer".into(), issuer.into());
-    if !app.has(Deviation::DiscoveryWithoutTokenEndpoint) {
-        doc.insert("token_endpoint".into(), urls.absolute(TOKEN).into());
-    }
-    doc.insert(
-        "grant_types_supported".into(),
-        SUPPORTED_GRANT_TYPES.to_vec().into(),
-    );
+    doc.insert("token_endpoint".into(), urls.absolute(TOKEN).into());
+    let grant_types: Value = if app.has(Deviation::DiscoveryGrantTypesNotArray) {
+        SUPPORTED_GRANT_TYPES.join(" ").into()
+    } else {
+        SUPPORTED_GRANT_TYPES.to_vec().into()
+    };
+    doc.insert("grant_types_supported".into(), grant_types);
     doc.insert(
         "token_endpoint_auth_methods_supported".into(),
         app.auth_methods_supported.clone().into(),
@@ -48,8 +55,13 @@ fn document(app: &App) -> Map<String, Value> {
     if !app.has(Deviation::DiscoveryWithoutResponseTypes) {
         doc.insert("response_types_supported".into(), Value::Array(Vec::new()));
     }
+    let registration_member = if app.has(Deviation::DiscoveryUma1RegistrationEndpointName) {
+        "resource_set_registration_endpoint"
+    } else {
+        "resource_registration_endpoint"
+    };
     doc.insert(
-        "resource_registration_endpoint".into(),
+        registration_member.into(),
         urls.absolute(RESOURCE_REGISTRATION).into(),
     );
     if !app.has(Deviation::DiscoveryWithoutPermissionEndpoint) {
@@ -58,7 +70,9 @@ fn document(app: &App) -> Map<String, Value> {
             urls.absolute(PERMISSION).into(),
         );
     }
-    if !app.has(Deviation::DiscoveryWithoutIntrospectionEndpoint) {
+    if app.has(Deviation::DiscoveryRelativeIntrospectionEndpoint) {
+        doc.insert("introspection_endpoint".into(), INTROSPECTION.into());
+    } else if !app.has(Deviation::DiscoveryWithoutIntrospectionEndpoint) {
         doc.insert(
             "introspection_endpoint".into(),
             urls.absolute(INTROSPECTION).into(),

@@ -39,6 +39,7 @@ pub(crate) enum Code {
     UnauthorizedClient,
     UnsupportedGrantType,
     TemporarilyUnavailable,
+    ServerError,
 }
 
 impl Code {
@@ -55,6 +56,7 @@ impl Code {
             Code::UnauthorizedClient => "unauthorized_client",
             Code::UnsupportedGrantType => "unsupported_grant_type",
             Code::TemporarilyUnavailable => "temporarily_unavailable",
+            Code::ServerError => "server_error",
         }
     }
 
@@ -147,6 +149,15 @@ impl ApiError {
         );
         err.allow = Some(allow);
         err
+    }
+
+    /// Only for the `malformed-body-500` deviation: a server that crashes on bad input.
+    pub(crate) fn server_error(description: &'static str) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Code::ServerError,
+            description,
+        )
     }
 
     /// The OS random source failed: nothing the client did, and nothing worth a 500 either.

@@ -57,6 +57,9 @@ pub(crate) async fn item(
             let id = path.map(|Path(id)| id).unwrap_or_default();
             match method {
                 Method::GET | Method::HEAD => read(&app, &partition, &id),
+                Method::PUT if app.has(Deviation::UpdateNotSupported) => {
+                    Err(ApiError::method_not_allowed("GET, HEAD, DELETE"))
+                }
                 Method::PUT => update(&app, &partition, &id, &headers, body).await,
                 Method::DELETE => delete(&app, &partition, &id),
                 _ => Err(ApiError::method_not_allowed(ITEM_ALLOW)),
@@ -108,7 +111,18 @@ async fn intake(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Descrip
     } else {
         Repeats::Reject
     };
-    let value = body::json(headers, body, repeats)?;
+    let value = match body::json(headers, body, repeats) {
+        Err(_) | Ok(Value::Array(_)) if app.has(Deviation::MalformedBody500) => {
+            return Err(ApiError::server_error("the body could not be processed"));
+        }
+        Err(err) => return Err(err),
+        Ok(value) => value,
+    };
+    let value = if app.has(Deviation::CoercesScopeTypes) {
+        coerce_scopes(value)
+    } else {
+        value
+    };
     let rules = DescriptionRules {
         require_resource_scopes: !app.has(Deviation::ResourceScopesOptional),
         check_text_members: !lenient,
@@ -233,4 +247,16 @@ fn list(app: &App, partition: &Partition) -> Response {
         resources.into_iter().map(|(id, _)| id.into()).collect()
     };
     json_response(StatusCode::OK, Value::Array(items))
+}
+
+/// Only for `coerces-scope-types`: turns every non-string scope into its JSON text.
+fn coerce_scopes(mut value: Value) -> Value {
+    if let Some(Value::Array(scopes)) = value.get_mut("resource_scopes") {
+        for scope in scopes.iter_mut() {
+            if !scope.is_string() {
+                *scope = Value::String(scope.to_string());
+            }
+        }
+    }
+    value
 }

@@ -12,6 +12,7 @@ use super::body::{Form, RawBody};
 use super::client_auth::credentials;
 use super::errors::{ApiError, Code, Surface, no_store_json};
 use crate::mock::authorization_server::core::grants::{GrantError, SUPPORTED_GRANT_TYPES};
+use crate::mock::authorization_server::deviations::Deviation;
 
 pub(crate) async fn token(
     State(app): State<Arc<App>>,
@@ -61,13 +62,18 @@ fn issue(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiE
             }
             GrantError::Randomness(_) => ApiError::unavailable(),
         })?;
+    let reported_scope = if app.has(Deviation::TokenResponseScopeMismatch) {
+        "profile".to_string()
+    } else {
+        issued.scope.clone()
+    };
     Ok(no_store_json(
         StatusCode::OK,
         json!({
             "access_token": issued.access_token,
             "token_type": "Bearer",
             "expires_in": issued.expires_in,
-            "scope": issued.scope,
+            "scope": reported_scope,
         }),
         true,
     ))
