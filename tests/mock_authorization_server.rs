@@ -1719,3 +1719,111 @@ async fn deviation_no_owner_isolation() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn deviations_of_the_discovery_document() {
+    let as_ = As::start(&["discovery-grant-types-not-array"]).await;
+    assert!(as_.discovery().await["grant_types_supported"].is_string());
+    let as_ = As::start(&["discovery-relative-introspection-endpoint"]).await;
+    assert_eq!(
+        as_.discovery().await["introspection_endpoint"],
+        "/introspect"
+    );
+    let as_ = As::start(&["discovery-uma1-registration-endpoint-name"]).await;
+    let doc = as_.discovery().await;
+    assert!(doc.get("resource_registration_endpoint").is_none());
+    assert_eq!(doc["resource_set_registration_endpoint"], as_.rreg());
+    let as_ = As::start(&["discovery-wrong-content-type"]).await;
+    let reply = as_.get(&as_.url("/.well-known/uma2-configuration")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .header(header::CONTENT_TYPE)
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(reply.json().is_object());
+}
+
+#[tokio::test]
+async fn deviation_token_response_scope_mismatch() {
+    let as_ = As::start(&["token-response-scope-mismatch"]).await;
+    let reply = as_
+        .token(
+            &[("grant_type", "client_credentials")],
+            Some(("rs-alice", "rs-alice-secret")),
+        )
+        .await;
+    assert_eq!(reply.json()["scope"], "profile");
+    let pat = reply.json()["access_token"].as_str().unwrap().to_string();
+    // The token itself still carries uma_protection.
+    assert_eq!(as_.list(&pat).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn deviation_bearer_scheme_case_sensitive() {
+    let faithful = As::start(&[]).await;
+    let pat = faithful.pat("rs-alice").await;
+    let lower = |as_: &As, pat: &str| {
+        as_.http
+            .get(as_.rreg())
+            .header(header::AUTHORIZATION, format!("bearer {pat}"))
+            .send()
+    };
+    assert_eq!(
+        lower(&faithful, &pat).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let strict = As::start(&["bearer-scheme-case-sensitive"]).await;
+    let pat = strict.pat("rs-alice").await;
+    assert_eq!(
+        lower(&strict, &pat).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(strict.list(&pat).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn deviations_of_registration_input() {
+    let as_ = As::start(&["malformed-body-500"]).await;
+    let pat = as_.pat("rs-alice").await;
+    let reply = as_
+        .raw(
+            Method::POST,
+            &as_.rreg(),
+            &pat,
+            "application/json",
+            "not json {",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(reply.json()["error"], "server_error");
+    let reply = as_
+        .raw(Method::POST, &as_.rreg(), &pat, "application/json", "[1]")
+        .await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+
+    let as_ = As::start(&["coerces-scope-types"]).await;
+    let pat = as_.pat("rs-alice").await;
+    let id = as_
+        .register(&pat, &json!({"resource_scopes": ["view", 7]}))
+        .await;
+    assert_eq!(
+        as_.read(&pat, &id).await.json()["resource_scopes"],
+        json!(["view", "7"])
+    );
+
+    let as_ = As::start(&["update-not-supported"]).await;
+    let pat = as_.pat("rs-alice").await;
+    let id = as_
+        .register(&pat, &json!({"resource_scopes": ["view"]}))
+        .await;
+    let reply = as_
+        .update(&pat, &id, &json!({"resource_scopes": ["print"]}))
+        .await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        as_.read(&pat, &id).await.json()["resource_scopes"],
+        json!(["view"])
+    );
+}

@@ -230,7 +230,10 @@ fn complete_steps(
             record.stop_once(
                 StopKind::Harness,
                 None,
-                format!("the before hook failed: {}", panic_text(info)),
+                format!(
+                    "the before hook failed: {}",
+                    crate::harness::steps::adapter::panic_message(info.as_ref())
+                ),
             );
         }
         ScenarioFinished::StepFailed(_, _, err) if record.stop.is_none() => {
@@ -242,16 +245,6 @@ fn complete_steps(
             );
         }
         _ => {}
-    }
-}
-
-fn panic_text(info: &event::Info) -> String {
-    if let Some(s) = info.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = info.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "(no message)".into()
     }
 }
 

@@ -104,7 +104,7 @@ where
             Ok(result) => result,
             Err(panic) => Err(StepError::Harness(format!(
                 "the step panicked: {}",
-                panic_message(&panic)
+                panic_message(panic.as_ref())
             ))),
         },
         Err(e) => Err(e),
@@ -136,7 +136,8 @@ where
     std::panic::resume_unwind(Box::new(message));
 }
 
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+/// The text of a panic payload (a `&str` or a `String`, as `panic!` makes them).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = panic.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = panic.downcast_ref::<String>() {

@@ -59,12 +59,7 @@ pub fn write_summary(
             {
                 writeln!(out, "    at step: {} {}", step.keyword, step.text)?;
                 if let Some(index) = result.verdict.failed_step {
-                    for exchange in result
-                        .record
-                        .exchanges
-                        .iter()
-                        .filter(|e| e.step == Some(index))
-                    {
+                    for exchange in evidence_for(result, index) {
                         for line in exchange.to_text().lines().take(40) {
                             writeln!(out, "      {line}")?;
                         }
@@ -117,4 +112,26 @@ pub fn write_summary(
         summary.all.passed, summary.all.failed, summary.all.skipped
     )?;
     Ok(())
+}
+
+/// The exchanges behind a failed step: its own, or else the latest one made before it (a check
+/// usually judges the answer an earlier `When` step received).
+fn evidence_for(result: &ScenarioResult, step: usize) -> Vec<&crate::harness::wire::Exchange> {
+    let own: Vec<_> = result
+        .record
+        .exchanges
+        .iter()
+        .filter(|e| e.step == Some(step))
+        .collect();
+    if !own.is_empty() {
+        return own;
+    }
+    result
+        .record
+        .exchanges
+        .iter()
+        .rev()
+        .find(|e| e.step.is_some_and(|s| s < step))
+        .into_iter()
+        .collect()
 }
