@@ -62,18 +62,21 @@ fn builtin_and_standalone_by_config_give_the_same_verdicts() {
         assert!(builtin_reports.path().join(name).exists(), "{name} written");
     }
 
-    let (_mock, issuer) = start_mock(&[]);
+    // The same AS standalone, over https with a CA of its own that the target file trusts.
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("mock-ca.pem");
+    let (_mock, issuer) = start_mock(&["--ca-out", ca.to_str().unwrap()]);
     assert!(
-        issuer.starts_with("http://127.0.0.1:"),
+        issuer.starts_with("https://127.0.0.1:"),
         "issuer line: {issuer:?}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let target = std::fs::read_to_string(concat!(
+    let mut target = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/mocks/builtin-target.toml"
     ))
     .unwrap()
     .replace("{issuer}", &issuer);
+    target.push_str("\n[http]\nca_certificates = [\"mock-ca.pem\"]\n");
     let config = dir.path().join("target.toml");
     std::fs::write(&config, target).unwrap();
     let reports = dir.path().join("reports");

@@ -278,10 +278,19 @@ async fn discovery_without_issuer_path() {
     ] {
         assert_eq!(doc[member], format!("{issuer}{path}"), "{member}");
     }
-    assert_eq!(doc["response_types_supported"], json!([]));
-    assert!(doc.get("authorization_endpoint").is_none());
+    assert_eq!(doc["response_types_supported"], json!(["code"]));
+    assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(doc["authorization_endpoint"], format!("{issuer}/authorize"));
+    assert_eq!(doc["revocation_endpoint"], format!("{issuer}/revoke"));
     assert!(doc.get("claims_interaction_endpoint").is_none());
-    assert_eq!(doc["grant_types_supported"], json!(["client_credentials"]));
+    assert_eq!(
+        doc["grant_types_supported"],
+        json!([
+            "client_credentials",
+            "authorization_code",
+            "urn:ietf:params:oauth:grant-type:uma-ticket"
+        ])
+    );
     assert_eq!(
         doc["token_endpoint_auth_methods_supported"],
         json!(["client_secret_basic", "client_secret_post"])
@@ -583,13 +592,14 @@ async fn token_endpoint_errors() {
             "unsupported_grant_type",
         ),
         (
+            // A grant the server supports, but not for this client.
             as_.token(
                 &[("grant_type", "urn:ietf:params:oauth:grant-type:uma-ticket")],
                 alice,
             )
             .await,
             StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
+            "unauthorized_client",
         ),
         (
             as_.token(&[cc, ("scope", "uma_protection admin")], alice)
@@ -675,6 +685,7 @@ async fn unauthorized_client_for_a_client_without_the_grant() {
     for file in ["resource-owners.json", "server.json"] {
         std::fs::copy(format!("{embedded}/{file}"), dir.path().join(file)).unwrap();
     }
+    std::fs::write(dir.path().join("policies.json"), "[]").unwrap();
     std::fs::write(
         dir.path().join("clients.json"),
         r#"[{"client_id": "app", "client_secret": "app-secret", "resource_owner": "alice",

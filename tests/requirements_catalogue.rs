@@ -147,6 +147,7 @@ fn rfc_checks_are_catalogued() {
         ("RFC8414-2", Document::Rfc8414, "2"),
         ("RFC6750-3", Document::Rfc6750, "3"),
         ("RFC6750-3.1", Document::Rfc6750, "3.1"),
+        ("RFC7662-2.2", Document::Rfc7662, "2.2"),
     ] {
         let requirement = catalogue
             .get(id)
@@ -163,7 +164,8 @@ fn rfc_checks_are_catalogued() {
 #[test]
 fn ids_follow_the_naming_scheme() {
     let pattern =
-        regex::Regex::new(r"^(GRANT|FED)-\d+(\.\d+)*-([a-z]|i\d+)$|^RFC\d+-\d+(\.\d+)*$").unwrap();
+        regex::Regex::new(r"^(GRANT|FED)-\d+(\.\d+)*-([a-z]|i\d+)$|^RFC\d+-\d+(\.\d+)*(-[a-z])?$")
+            .unwrap();
     for requirement in Catalogue::embedded().iter() {
         assert!(
             pattern.is_match(&requirement.id),

@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 use uma_conformance::spec::schemas::{SchemaError, SchemaSet};
 
-const NAMES: [&str; 12] = [
+const NAMES: [&str; 14] = [
     "introspection-response",
     "oauth-error",
     "oauth-token-response",
+    "permission-request",
+    "permission-ticket-response",
     "protection-error",
     "resource-create-response",
     "resource-description",
@@ -204,13 +206,12 @@ fn discovery_valid_documents() {
 fn discovery_invalid_documents() {
     let name = "uma2-configuration";
     invalid_at(name, json!(["issuer"]), &[""]);
-    for required in [
-        "issuer",
-        "token_endpoint",
-        "permission_endpoint",
-        "resource_registration_endpoint",
-    ] {
+    for required in ["issuer", "token_endpoint"] {
         invalid_at(name, without(discovery_example(), required), &[""]);
+    }
+    // The FedAuthz endpoints are judged by FedAuthz 2 itself, not by the metadata's structure.
+    for fedauthz in ["permission_endpoint", "resource_registration_endpoint"] {
+        valid(name, without(discovery_example(), fedauthz));
     }
     invalid_at(
         name,
@@ -727,4 +728,47 @@ fn rpt_introspection_response_invalid() {
         json!({"active": true, "permissions": [{"resource_id": "R", "resource_scopes": [], "nbf": 1.25, "iat": "x"}]}),
         &["/permissions/0/iat", "/permissions/0/nbf"],
     );
+}
+
+#[test]
+fn permission_ticket_response() {
+    valid(
+        "permission-ticket-response",
+        json!({"ticket": "016f84e8-f9b9-11e0-bd6f-0021cc6004de"}),
+    );
+    valid(
+        "permission-ticket-response",
+        json!({"ticket": "t", "x_vendor": 1}),
+    );
+    invalid_at(
+        "permission-ticket-response",
+        json!({"tickets": ["a", "b"]}),
+        &[""],
+    );
+    invalid_at(
+        "permission-ticket-response",
+        json!({"ticket": ""}),
+        &["/ticket"],
+    );
+}
+
+#[test]
+fn permission_request() {
+    valid(
+        "permission-request",
+        json!({"resource_id": "r1", "resource_scopes": ["view"]}),
+    );
+    valid(
+        "permission-request",
+        json!([{"resource_id": "r1", "resource_scopes": []}, {"resource_id": "r2", "resource_scopes": ["print"], "x": true}]),
+    );
+    let violations = set().validate("permission-request", &json!([])).unwrap();
+    assert!(
+        !violations.is_empty(),
+        "an empty array is not a permission request"
+    );
+    let violations = set()
+        .validate("permission-request", &json!({"resource_id": "r1"}))
+        .unwrap();
+    assert!(!violations.is_empty(), "resource_scopes is required");
 }

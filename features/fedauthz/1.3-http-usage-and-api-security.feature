@@ -42,7 +42,7 @@ Feature: FedAuthz 1.3 - HTTP usage, API security and identity context
   Scenario: the PAT is accepted as a bearer token whatever the letter case of the scheme name
     Given the resource server holds a PAT for resource owner "alice"
     When it sends the "list" request with its PAT under the scheme name "bearer"
-    Then [FED-1.3-d] the authorization server answers 200
+    Then [FED-1.3-d] the answer is 200 with a JSON array
 
   @FED-1.3-i1 @must @as
   Scenario: another resource owner's PAT cannot read the resource

@@ -9,3 +9,11 @@ Feature: FedAuthz 3 - Resource registration endpoint
     When it deletes the resource
     Then [FED-3-i1] its list no longer contains the resource
     And [FED-3-i1] reading the resource back is answered 404
+
+  @FED-3-i1 @must @as
+  Scenario: a deregistered resource can no longer be named in a permission request
+    Given the resource server holds a PAT for resource owner "alice"
+    And it has registered a resource with scopes "view"
+    When it deletes the resource
+    And it requests a permission for the deleted resource
+    Then [FED-3-i1] the authorization server answers 400

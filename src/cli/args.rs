@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::mock::authorization_server::TlsMode;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "uma-conformance",
@@ -69,6 +71,13 @@ pub struct RunArgs {
     /// Print only the closing summary, not a line per scenario.
     #[arg(long)]
     pub quiet: bool,
+    /// Serve the built-in mocks over plain http instead of https (the TLS checks then only warn).
+    #[arg(long)]
+    pub http: bool,
+    /// Also run @slow scenarios, which wait out token lifetimes in real time on a target
+    /// without a control API.
+    #[arg(long)]
+    pub slow: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +91,7 @@ pub struct MockAsArgs {
     /// Address to listen on (loopback), e.g. 127.0.0.1:8080; port 0 picks a free one.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
-    /// Issuer URL to publish (default: http://ADDR).
+    /// Issuer URL to publish (default: https://ADDR, or http://ADDR with --http).
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
     /// Fixtures to use instead of the embedded ones.
@@ -91,6 +100,37 @@ pub struct MockAsArgs {
     /// Switch on a deviation (repeatable).
     #[arg(long = "deviate", value_name = "NAME")]
     pub deviations: Vec<String>,
+    /// Serve HTTPS (the default): with --tls-cert/--tls-key if given, else with a certificate
+    /// for 127.0.0.1, ::1 and localhost from a CA generated at start (see --ca-out).
+    #[arg(long)]
+    pub tls: bool,
+    /// Serve plain HTTP instead of HTTPS.
+    #[arg(long, conflicts_with_all = ["tls", "tls_cert", "tls_key", "ca_out"])]
+    pub http: bool,
+    /// Serve HTTPS with this PEM certificate chain (leaf first) instead of a generated one.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key (PKCS#8, RSA or EC) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Write the generated CA certificate (PEM) to FILE before printing the issuer, for a target
+    /// file to trust with `[http] ca_certificates = [FILE]`.
+    #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
+    pub ca_out: Option<PathBuf>,
+}
+
+impl MockAsArgs {
+    /// HTTPS with a generated CA unless --http or certificate files say otherwise.
+    pub fn tls_mode(&self) -> TlsMode {
+        match (&self.tls_cert, &self.tls_key) {
+            _ if self.http => TlsMode::Off,
+            (Some(cert), Some(key)) => TlsMode::Files {
+                cert_pem: cert.clone(),
+                key_pem: key.clone(),
+            },
+            _ => TlsMode::Generated,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

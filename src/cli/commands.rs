@@ -48,6 +48,8 @@ async fn run_command(args: RunArgs) -> i32 {
         concurrency: args.concurrency.map(usize::from),
         deviations: args.deviations,
         progress: !args.quiet,
+        slow: args.slow,
+        plain_http: args.http,
     };
     match run(&options).await {
         Ok(report) => {
@@ -75,6 +77,7 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
         );
         return 2;
     }
+    let tls = args.tls_mode();
     let fixtures = match &args.fixtures {
         Some(dir) => Fixtures::from_dir(dir),
         None => Fixtures::embedded(),
@@ -84,6 +87,7 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
             config.fixtures = fixtures;
             config.issuer = args.issuer;
             config.deviations = args.deviations;
+            config.tls = tls;
             config
         }
         (Err(e), _) | (_, Err(e)) => {
@@ -98,6 +102,15 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
             return 2;
         }
     };
+    if let Some(path) = &args.ca_out {
+        // Written before the issuer is printed: whoever reads that line can trust the file.
+        let pem = mock.ca_certificate_pem().unwrap_or_default();
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("uma-conformance: --ca-out {}: {e}", path.display());
+            mock.stop().await;
+            return 2;
+        }
+    }
     println!("{}", mock.issuer());
     let _ = std::io::stdout().flush();
     tokio::select! {

@@ -63,12 +63,32 @@ pub struct AuthorizationServerTarget {
     pub second_owner_pat: Option<TokenSource>,
     /// A token issued to alice's resource server without the `uma_protection` scope.
     pub token_without_protection_scope: Option<TokenSource>,
+    /// A client the AS grants what it asks for the owners' resources (UMA grant scenarios).
+    pub uma_client: Option<ClientCredentials>,
+    /// The control API of a reference mock (move its clock); `None` for a vendor's AS.
+    pub control_api: Option<String>,
+    /// Where endpoints are when the discovery document does not say so usably, by discovery
+    /// member name (`permission_endpoint`, ...), so one broken member does not hide every other
+    /// verdict. The discovery scenarios still judge the document itself.
+    pub endpoint_fallbacks: std::collections::BTreeMap<String, String>,
+}
+
+/// A confidential client's credentials at the token endpoint.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+    pub auth_method: ClientAuthMethod,
 }
 
 #[derive(Debug, Clone)]
 pub struct Target {
     pub authorization_server: AuthorizationServerTarget,
     pub profile: Profile,
+    /// Tolerance for comparing the target's clock with ours.
+    pub clock_skew: std::time::Duration,
+    /// Whether scenarios that wait out a lifetime in real time may run (`@slow`).
+    pub allow_slow: bool,
 }
 
 impl Target {

@@ -57,6 +57,17 @@ pub struct UmaWorld {
     /// A random marker unique to this scenario, put in resource names so a leak of one owner's
     /// resource into another owner's answers is recognisable.
     pub marker: String,
+    /// The latest permission ticket and the permissions it was requested for.
+    pub ticket: Option<(String, Vec<Permission>)>,
+    /// The latest RPT, with its `expires_in` if the AS gave one.
+    pub rpt: Option<(String, Option<u64>)>,
+}
+
+/// A permission as a resource server requests it (FedAuthz 4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permission {
+    pub resource_id: String,
+    pub resource_scopes: Vec<String>,
 }
 
 impl fmt::Debug for UmaWorld {
@@ -194,6 +205,13 @@ impl UmaWorld {
             .iter_mut()
             .rev()
             .find(|r| r.owner == owner && !r.deleted)
+    }
+
+    /// The most recently registered resource, deleted or not.
+    pub fn last_resource(&self) -> Result<&RegisteredResource, StepError> {
+        self.resources
+            .last()
+            .ok_or_else(|| StepError::Harness("the scenario has not registered a resource".into()))
     }
 
     /// The most recently registered resource that still exists.

@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use super::config::{self, LoadedTarget};
-use crate::mock::authorization_server::{Fixtures, MockAs, MockAsConfig};
+use crate::harness::target::{Profile, RELAXABLE_CHECKS};
+use crate::mock::authorization_server::{Fixtures, MockAs, MockAsConfig, TlsMode};
 use crate::spec::assets;
 
 pub const TARGET_FILE: &str = "builtin-target.toml";
@@ -16,9 +17,12 @@ pub struct BuiltinTarget {
     pub loaded: LoadedTarget,
 }
 
+/// Starts the reference AS: over https with a CA made for this run (which the harness then
+/// trusts), or over plain http with `plain_http`, in which case the TLS checks can only warn.
 pub async fn start(
     fixtures_dir: Option<&Path>,
     deviations: &[String],
+    plain_http: bool,
 ) -> Result<BuiltinTarget, String> {
     let (fixtures, target_text, origin) = match fixtures_dir {
         Some(dir) => {
@@ -42,16 +46,33 @@ pub async fn start(
     let mut mock_config = MockAsConfig::new(listen).map_err(|e| e.to_string())?;
     mock_config.fixtures = fixtures;
     mock_config.deviations = deviations.to_vec();
+    mock_config.tls = if plain_http {
+        TlsMode::Off
+    } else {
+        TlsMode::Generated
+    };
     let mock = MockAs::start(mock_config)
         .await
         .map_err(|e| e.to_string())?;
     let text = target_text.replace("{issuer}", mock.issuer());
-    let loaded = match config::parse(&text, None, &origin) {
+    let mut loaded = match config::parse(&text, None, &origin) {
         Ok(loaded) => loaded,
         Err(e) => {
             mock.stop().await;
             return Err(e.to_string());
         }
     };
+    if let Some(ca) = mock.ca_certificate_pem() {
+        loaded.driver.extra_roots_pem.push(ca.into_bytes());
+    }
+    if plain_http {
+        loaded.target.profile = Profile {
+            name: "development".into(),
+            relaxed: RELAXABLE_CHECKS
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect(),
+        };
+    }
     Ok(BuiltinTarget { mock, loaded })
 }

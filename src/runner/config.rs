@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::harness::target::{
-    AuthorizationServerTarget, ClientAuthMethod, Profile, RELAXABLE_CHECKS, Target, TokenSource,
+    AuthorizationServerTarget, ClientAuthMethod, ClientCredentials, Profile, RELAXABLE_CHECKS,
+    Target, TokenSource,
 };
 use crate::harness::wire::DriverConfig;
 
@@ -23,6 +24,9 @@ pub struct TargetFile {
     pub relax: Option<Vec<String>>,
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// Tolerance, in seconds, when comparing times the target reports with ours. Default 5.
+    #[serde(default)]
+    pub clock_skew_secs: Option<u64>,
     #[serde(default)]
     pub http: HttpSection,
     pub authorization_server: AuthorizationServerSection,
@@ -52,6 +56,56 @@ pub struct AuthorizationServerSection {
     pub second_owner_pat: Option<TokenSection>,
     #[serde(default)]
     pub token_without_protection_scope: Option<TokenSection>,
+    #[serde(default)]
+    pub uma_client: Option<ClientSection>,
+    /// Base URL of a reference mock's control API; vendors leave it out.
+    #[serde(default)]
+    pub control_api: Option<String>,
+    /// Endpoints to use when the discovery document lacks them or names them unusably.
+    #[serde(default)]
+    pub endpoints: EndpointsSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsSection {
+    pub token: Option<String>,
+    pub resource_registration: Option<String>,
+    pub permission: Option<String>,
+    pub introspection: Option<String>,
+    pub revocation: Option<String>,
+}
+
+impl EndpointsSection {
+    fn by_member(&self) -> Result<std::collections::BTreeMap<String, String>, String> {
+        let pairs = [
+            ("token_endpoint", &self.token),
+            (
+                "resource_registration_endpoint",
+                &self.resource_registration,
+            ),
+            ("permission_endpoint", &self.permission),
+            ("introspection_endpoint", &self.introspection),
+            ("revocation_endpoint", &self.revocation),
+        ];
+        let mut map = std::collections::BTreeMap::new();
+        for (member, value) in pairs {
+            if let Some(url) = value {
+                url::Url::parse(url)
+                    .map_err(|e| format!("authorization_server.endpoints: {url:?}: {e}"))?;
+                map.insert(member.to_string(), url.clone());
+            }
+        }
+        Ok(map)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSection {
+    pub client_id: String,
+    pub client_secret: String,
+    pub auth_method: Option<ClientAuthMethod>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,8 +211,17 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
                 .as_ref()
                 .map(|s| token("authorization_server.token_without_protection_scope", s))
                 .transpose()?,
+            uma_client: as_.uma_client.as_ref().map(|c| ClientCredentials {
+                client_id: c.client_id.clone(),
+                client_secret: c.client_secret.clone(),
+                auth_method: c.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
+            }),
+            control_api: as_.control_api.clone(),
+            endpoint_fallbacks: as_.endpoints.by_member().map_err(&invalid)?,
         },
         profile,
+        clock_skew: Duration::from_secs(file.clock_skew_secs.unwrap_or(5)),
+        allow_slow: false,
     };
     let mut driver = DriverConfig::default();
     if let Some(secs) = file.http.connect_timeout_secs {

@@ -9,7 +9,7 @@ use gherkin::tagexpr::TagOperation;
 
 use super::features::Preparsed;
 use super::verdict::{
-    ScenarioVerdict, Scope, judge_scenario, level_tag, requirement_tags, scope_of,
+    ScenarioVerdict, Scope, judge_scenario, level_tag, requirement_tags, scope_of, strongest_level,
 };
 use crate::harness::context::RunContext;
 use crate::harness::record::{ScenarioRecord, StepRecord, StepState, StopKind};
@@ -72,6 +72,8 @@ impl ScenarioResult {
 pub type OnResult = Arc<dyn Fn(&ScenarioResult) + Send + Sync>;
 
 /// Runs `features` against the target in `ctx`; returns the results in feature/scenario order.
+/// Scenarios tagged `@serial` disturb shared state (they move a mock's clock, take a server
+/// down), so they run in a second pass, one at a time, after every concurrent one has finished.
 pub async fn execute(
     ctx: Arc<RunContext>,
     features: Vec<gherkin::Feature>,
@@ -80,44 +82,29 @@ pub async fn execute(
     on_result: OnResult,
 ) -> Vec<ScenarioResult> {
     let collected: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
-    let sink = Arc::clone(&collected);
-    let before_ctx = Arc::clone(&ctx);
-    let runner = cucumber::runner::Basic::<UmaWorld>::default()
-        .steps(steps::collection())
-        .max_concurrent_scenarios(Some(concurrency.max(1)))
-        .before(move |feature, _rule, scenario, world: &mut UmaWorld| {
-            let ctx = Arc::clone(&before_ctx);
-            Box::pin(async move {
-                world.ctx = Some(ctx);
-                world.record.tags = feature
-                    .tags
-                    .iter()
-                    .chain(scenario.tags.iter())
-                    .cloned()
-                    .collect();
-            })
-        })
-        .after(move |feature, _rule, scenario, finished, world| {
-            let sink = Arc::clone(&sink);
-            let on_result = Arc::clone(&on_result);
-            Box::pin(async move {
-                let result = finish_scenario(feature, scenario, finished, world).await;
-                on_result(&result);
-                sink.lock().unwrap_or_else(|e| e.into_inner()).push(result);
-            })
-        });
-    let selection_filter = selection.clone();
-    let cucumber = cucumber::Cucumber::<UmaWorld, _, _, _, _, cucumber::cli::Empty>::custom(
-        Preparsed,
-        runner,
-        Silent.assert_normalized(),
-    )
-    .with_default_cli();
-    let _ = cucumber
-        .filter_run(features.clone(), move |feature, _rule, scenario| {
-            selection_filter.matches(feature, scenario)
-        })
+    for serial in [false, true] {
+        let width = if serial { 1 } else { concurrency.max(1) };
+        let selection = selection.clone();
+        let filter = move |feature: &gherkin::Feature,
+                           _rule: Option<&gherkin::Rule>,
+                           scenario: &gherkin::Scenario| {
+            let is_serial = feature
+                .tags
+                .iter()
+                .chain(scenario.tags.iter())
+                .any(|t| t == "serial");
+            is_serial == serial && selection.matches(feature, scenario)
+        };
+        run_pass(
+            &ctx,
+            features.clone(),
+            width,
+            &collected,
+            &on_result,
+            filter,
+        )
         .await;
+    }
     let mut results = std::mem::take(&mut *collected.lock().unwrap_or_else(|e| e.into_inner()));
     let order: Vec<(String, usize)> = features
         .iter()
@@ -176,7 +163,8 @@ async fn finish_scenario(
         name: scenario.name.clone(),
         line: scenario.position.line,
         scope: scope_of(&requirements, catalogue),
-        level: level_tag(&tags),
+        // The catalogue decides the level; the tag only says it for readers (the lint keeps them equal).
+        level: strongest_level(&requirements, catalogue).or_else(|| level_tag(&tags)),
         requirements,
         tags,
         verdict,
@@ -264,3 +252,51 @@ impl<W: cucumber::World> cucumber::Writer<W> for Silent {
 }
 
 impl writer::NonTransforming for Silent {}
+
+async fn run_pass<F>(
+    ctx: &Arc<RunContext>,
+    features: Vec<gherkin::Feature>,
+    width: usize,
+    collected: &Arc<Mutex<Vec<ScenarioResult>>>,
+    on_result: &OnResult,
+    filter: F,
+) where
+    F: Fn(&gherkin::Feature, Option<&gherkin::Rule>, &gherkin::Scenario) -> bool + 'static,
+{
+    let sink = Arc::clone(collected);
+    let on_result = Arc::clone(on_result);
+    let before_ctx = Arc::clone(ctx);
+    let runner = cucumber::runner::Basic::<UmaWorld>::default()
+        .steps(steps::collection())
+        .max_concurrent_scenarios(Some(width))
+        // Our own passes decide what runs alone; cucumber must not reorder by tag.
+        .which_scenario(|_, _, _| cucumber::runner::ScenarioType::Concurrent)
+        .before(move |feature, _rule, scenario, world: &mut UmaWorld| {
+            let ctx = Arc::clone(&before_ctx);
+            Box::pin(async move {
+                world.ctx = Some(ctx);
+                world.record.tags = feature
+                    .tags
+                    .iter()
+                    .chain(scenario.tags.iter())
+                    .cloned()
+                    .collect();
+            })
+        })
+        .after(move |feature, _rule, scenario, finished, world| {
+            let sink = Arc::clone(&sink);
+            let on_result = Arc::clone(&on_result);
+            Box::pin(async move {
+                let result = finish_scenario(feature, scenario, finished, world).await;
+                on_result(&result);
+                sink.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+            })
+        });
+    let cucumber = cucumber::Cucumber::<UmaWorld, _, _, _, _, cucumber::cli::Empty>::custom(
+        Preparsed,
+        runner,
+        Silent.assert_normalized(),
+    )
+    .with_default_cli();
+    let _ = cucumber.filter_run(features, filter).await;
+}

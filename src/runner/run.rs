@@ -34,6 +34,11 @@ pub struct RunOptions {
     pub deviations: Vec<String>,
     /// Print one line per scenario as it finishes.
     pub progress: bool,
+    /// Serve the built-in mocks over plain http (the TLS checks then only warn).
+    pub plain_http: bool,
+    /// Run `@slow` scenarios, which wait out token lifetimes in real time against a target
+    /// without a control API.
+    pub slow: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +56,7 @@ impl RunError {
 }
 
 pub struct RunReport {
+    pub profile: String,
     pub results: Vec<ScenarioResult>,
     pub summary: Summary,
     pub target: String,
@@ -72,7 +78,7 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
     }
     .map_err(|e| RunError::Usage(e.to_string()))?;
 
-    let (loaded, mock) = match &options.config {
+    let (mut loaded, mock) = match &options.config {
         Some(path) => {
             if !options.deviations.is_empty() {
                 return Err(RunError::Usage(
@@ -85,12 +91,17 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
             )
         }
         None => {
-            let builtin = builtin::start(options.fixtures_dir.as_deref(), &options.deviations)
-                .await
-                .map_err(RunError::Usage)?;
+            let builtin = builtin::start(
+                options.fixtures_dir.as_deref(),
+                &options.deviations,
+                options.plain_http,
+            )
+            .await
+            .map_err(RunError::Usage)?;
             (builtin.loaded, Some(builtin.mock))
         }
     };
+    loaded.target.allow_slow = options.slow;
     let outcome = run_against(options, loaded, Arc::new(schemas), parsed, &started_at).await;
     if let Some(mock) = mock {
         mock.stop().await;
@@ -139,7 +150,7 @@ async fn run_against(
     let summary = summarize(&results, Catalogue::embedded());
     let meta = results_json::RunMetadata {
         target: issuer.clone(),
-        profile,
+        profile: profile.clone(),
         started_at: started_at.to_string(),
         finished_at: crate::harness::wire::driver::now_rfc3339(),
     };
@@ -148,6 +159,7 @@ async fn run_against(
         None => Vec::new(),
     };
     Ok(RunReport {
+        profile,
         results,
         summary,
         target: issuer,
@@ -220,5 +232,11 @@ pub fn print_summary(out: &mut dyn Write, report: &RunReport) -> std::io::Result
             .collect::<Vec<_>>()
             .join(", ")
     };
-    console::write_summary(out, &report.results, &report.summary, &reports)
+    console::write_summary(
+        out,
+        &report.profile,
+        &report.results,
+        &report.summary,
+        &reports,
+    )
 }

@@ -121,6 +121,15 @@ pub fn level_tag(tags: &[String]) -> Option<Level> {
         .find_map(|t| Level::from_tag(t.trim_start_matches('@')))
 }
 
+/// The strongest level among the requirements a scenario proves (MUST beats SHOULD beats MAY).
+pub fn strongest_level(requirements: &[String], catalogue: &Catalogue) -> Option<Level> {
+    requirements
+        .iter()
+        .filter_map(|id| catalogue.get(id))
+        .map(|r| r.level)
+        .min()
+}
+
 /// UMA scope unless every cited requirement comes from an RFC.
 pub fn scope_of(requirements: &[String], catalogue: &Catalogue) -> Scope {
     let all_rfc = !requirements.is_empty()

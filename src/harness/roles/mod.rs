@@ -3,6 +3,7 @@
 //! requests and reads answers; sending and recording is the world's job.
 
 pub mod discovery;
+pub mod permissions;
 pub mod registration;
 pub mod tokens;
 pub mod uri;

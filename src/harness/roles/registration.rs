@@ -7,11 +7,8 @@ use crate::harness::wire::{HttpResponse, Request};
 /// The URL of one registered resource: `{rreguri}/{_id}`.
 pub fn item_url(endpoint: &str, id: &str) -> String {
     let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-    format!(
-        "{}/{}",
-        endpoint.trim_end_matches('/'),
-        encoded.replace('+', "%20")
-    )
+    let encoded = encoded.replace('+', "%20");
+    format!("{}/{}", endpoint.trim_end_matches('/'), encoded)
 }
 
 /// The URL of the collection: the endpoint as published.
@@ -42,6 +39,16 @@ pub fn list(endpoint: &str) -> Request {
 /// The id the AS assigned on create, read leniently so that one broken requirement does not
 /// hide the others: `_id` from the body, else the last path segment of `Location`.
 pub fn assigned_id(response: &HttpResponse) -> Option<String> {
+    raw_assigned_id(response).filter(|id| usable_id(id))
+}
+
+/// An id the harness can put in a URL path: "." and ".." would be resolved away as dot
+/// segments (even percent-encoded), sending requests with the PAT to another path.
+pub fn usable_id(id: &str) -> bool {
+    !id.is_empty() && id != "." && id != ".."
+}
+
+fn raw_assigned_id(response: &HttpResponse) -> Option<String> {
     if let Ok(body) = response.json() {
         if let Some(id) = body
             .get("_id")
@@ -77,6 +84,7 @@ mod tests {
     fn item_urls_join_cleanly() {
         assert_eq!(item_url("http://a/rreg/", "x y"), "http://a/rreg/x%20y");
         assert_eq!(item_url("http://a/rreg", "KX3A"), "http://a/rreg/KX3A");
+        assert_eq!(item_url("http://a/rreg", "a/b"), "http://a/rreg/a%2Fb");
     }
 
     #[test]

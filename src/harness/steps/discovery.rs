@@ -249,20 +249,29 @@ async fn has_string_array(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn protection_api_https(w: &mut UmaWorld, a: Args) -> StepResult {
+    let issuer = w.ctx()?.target.authorization_server.issuer.clone();
     let outcome = document(w).and_then(|doc| {
-        let plain: Vec<String> = PROTECTION_ENDPOINTS
+        let present: Vec<(&str, &str)> = PROTECTION_ENDPOINTS
             .iter()
             .filter_map(|m| doc.get(*m).and_then(Value::as_str).map(|u| (*m, u)))
-            .filter(|(_, u)| !u.starts_with("https://"))
+            .collect();
+        if present.is_empty() {
+            return Err("the document names no protection API endpoint to check".into());
+        }
+        let plain: Vec<String> = present
+            .iter()
+            // A relative URL inherits the issuer's scheme; FedAuthz 2 judges its form.
+            .filter(|(_, u)| url::Url::parse(u).is_ok() && !u.starts_with("https://"))
             .map(|(m, u)| format!("{m} = {u}"))
+            .chain((!issuer.starts_with("https://")).then(|| format!("issuer = {issuer}")))
             .collect();
         if plain.is_empty() {
-            Ok("every protection API endpoint is https".to_string())
-        } else {
-            Err(format!(
-                "protection API endpoints without TLS: {}",
-                plain.join(", ")
+            Ok(format!(
+                "the issuer and {} protection API endpoint(s) are https",
+                present.len()
             ))
+        } else {
+            Err(format!("served without TLS: {}", plain.join(", ")))
         }
     });
     w.judge(&a.cite, outcome, Some("https"))

@@ -4,6 +4,8 @@
 
 pub mod adapter;
 mod discovery;
+mod introspection;
+mod permissions;
 mod registration;
 mod responses;
 mod support;
@@ -62,6 +64,8 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(discovery::steps());
     all.extend(tokens::steps());
     all.extend(registration::steps());
+    all.extend(permissions::steps());
+    all.extend(introspection::steps());
     all.extend(responses::steps());
     all
 }

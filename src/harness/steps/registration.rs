@@ -164,6 +164,11 @@ pub fn steps() -> Vec<StepDef> {
             r"the list does not contain the resource of resource owner \x22alice\x22",
             other_list_lacks_resource
         ),
+        def!(
+            Then,
+            r"the answer is 200 with a JSON array",
+            answer_is_json_array
+        ),
     ]
 }
 
@@ -664,7 +669,13 @@ async fn list_ids(w: &mut UmaWorld, owner: &str) -> Result<Result<Vec<String>, S
     let pat = token_for(w, owner).await?;
     let answer = w.send_aside(reg::list(&endpoint).bearer(&pat)).await?;
     Ok(match answer {
-        Ok(r) if r.status == 200 => r.json().map(|v| ids_leniently(&v)),
+        Ok(r) if r.status == 200 => r.json().and_then(|v| {
+            if v.is_array() {
+                Ok(ids_leniently(&v))
+            } else {
+                Err(format!("the list is {}, expected an array", json_type(&v)))
+            }
+        }),
         Ok(r) => Err(format!("listing was answered {}", describe(&r))),
         Err(e) => Err(format!("listing got no answer: {e}")),
     })
@@ -836,6 +847,22 @@ async fn answers_success(w: &mut UmaWorld, a: Args) -> StepResult {
             Ok(format!("answered {}", r.status))
         } else {
             Err(format!("expected a success status, got {}", describe(r)))
+        }
+    });
+    w.judge(&a.cite, outcome, None)
+}
+
+async fn answer_is_json_array(w: &mut UmaWorld, a: Args) -> StepResult {
+    let outcome = w.last_response().and_then(|r| {
+        if r.status != 200 {
+            return Err(format!("expected 200, got {}", describe(r)));
+        }
+        match r.json()? {
+            Value::Array(items) => Ok(format!("200 with a JSON array of {} item(s)", items.len())),
+            other => Err(format!(
+                "the body is {}, expected a JSON array",
+                json_type(&other)
+            )),
         }
     });
     w.judge(&a.cite, outcome, None)

@@ -382,10 +382,11 @@ impl HttpDriver {
                 }
             }
         }
+        self.learn_secrets(&headers, &body);
         exchange.response = Some(RecordedResponse {
             status,
             headers: headers.clone(),
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body: recorded_text(&body),
         });
         outcome?;
         Ok(HttpResponse {
@@ -394,6 +395,29 @@ impl HttpDriver {
             body: Bytes::from(body),
             elapsed: started.elapsed(),
         })
+    }
+
+    /// Registers every token a response hands out, whatever its status, before the exchange is
+    /// recorded: a token in an unexpected answer must not reach a report either.
+    fn learn_secrets(&self, headers: &[(String, String)], body: &[u8]) {
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            for member in TOKEN_MEMBERS {
+                if let Some(Value::String(token)) = map.get(*member) {
+                    self.secrets.register(token);
+                }
+            }
+        }
+        for (name, value) in headers {
+            if name == "www-authenticate" {
+                if let Ok(challenges) = super::challenge::parse(value) {
+                    for challenge in challenges {
+                        if let Some(ticket) = challenge.param("ticket") {
+                            self.secrets.register(ticket);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn classify(&self, error: reqwest::Error) -> TransportError {
@@ -405,6 +429,33 @@ impl HttpDriver {
             TransportError::Other(error_chain(&error))
         }
     }
+}
+
+/// JSON members whose values are credentials, in OAuth and UMA answers.
+const TOKEN_MEMBERS: &[&str] = &[
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "pct",
+    "ticket",
+    "rpt",
+    "client_secret",
+    "registration_access_token",
+];
+
+/// Evidence keeps at most this much of a body: enough to judge, not enough to bloat reports.
+pub const RECORDED_BODY_CAP: usize = 64 * 1024;
+
+fn recorded_text(body: &[u8]) -> String {
+    if body.len() <= RECORDED_BODY_CAP {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut text = String::from_utf8_lossy(&body[..RECORDED_BODY_CAP]).into_owned();
+    text.push_str(&format!(
+        "\n[truncated: {} more bytes]",
+        body.len() - RECORDED_BODY_CAP
+    ));
+    text
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

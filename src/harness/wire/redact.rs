@@ -24,16 +24,33 @@ impl Secrets {
         }
     }
 
-    /// Registers a secret and the encodings it may travel in (form/URL encoding).
+    /// Registers a secret learned from the wire, and the encodings it may travel in. Very short
+    /// values are ignored: they are not credentials, and replacing them would shred reports.
     pub fn register(&self, secret: &str) {
-        if secret.len() < MIN_SECRET_LEN {
-            return;
+        if secret.len() >= MIN_SECRET_LEN {
+            self.insert_with_encodings(secret);
         }
+    }
+
+    /// Registers a secret the user configured: redacted whatever its length.
+    pub fn register_configured(&self, secret: &str) {
+        if !secret.is_empty() {
+            self.insert_with_encodings(secret);
+        }
+    }
+
+    fn insert_with_encodings(&self, secret: &str) {
         let mut values = self.values.write().unwrap_or_else(|e| e.into_inner());
         values.insert(secret.to_string());
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         if encoded != secret {
             values.insert(encoded);
+        }
+        // Inside a JSON string, quotes, backslashes and slashes may come escaped.
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let escaped = json.trim_matches('"');
+        if escaped != secret && !escaped.is_empty() {
+            values.insert(escaped.to_string());
         }
     }
 

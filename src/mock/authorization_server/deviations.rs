@@ -56,10 +56,32 @@ pub(crate) enum Deviation {
     MalformedBody500,
     CoercesScopeTypes,
     UpdateNotSupported,
+    PermissionRejectsArray,
+    PermissionRejectsEmptyScopes,
+    PermissionMissingMembersAccepted,
+    PermissionAcceptsUnknownResource,
+    PermissionAcceptsUnknownScope,
+    PermissionGenericErrorCodes,
+    Permission200,
+    PermissionTicketPerPermission,
+    TicketGrantsAllRegisteredScopes,
+    RptGrantsUnregisteredScope,
+    IntrospectionScopeForRpt,
+    IntrospectionWithoutPermissions,
+    IntrospectionKeycloakNames,
+    IntrospectionPermissionTimesAsStrings,
+    IntrospectionUnknownToken404,
+    IntrospectionInactiveWithDetails,
+    IntrospectionIgnoresExpiry,
+    IntrospectionIgnoresRevocation,
+    IntrospectionLeaksToOtherRs,
+    IntrospectionAnyTokenAsPat,
+    TicketsReusable,
+    IntrospectionPatScopeArray,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 40] = [
+    const ALL: [Deviation; 62] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -100,10 +122,32 @@ impl Deviation {
         Deviation::MalformedBody500,
         Deviation::CoercesScopeTypes,
         Deviation::UpdateNotSupported,
+        Deviation::PermissionRejectsArray,
+        Deviation::PermissionRejectsEmptyScopes,
+        Deviation::PermissionMissingMembersAccepted,
+        Deviation::PermissionAcceptsUnknownResource,
+        Deviation::PermissionAcceptsUnknownScope,
+        Deviation::PermissionGenericErrorCodes,
+        Deviation::Permission200,
+        Deviation::PermissionTicketPerPermission,
+        Deviation::TicketGrantsAllRegisteredScopes,
+        Deviation::RptGrantsUnregisteredScope,
+        Deviation::IntrospectionScopeForRpt,
+        Deviation::IntrospectionWithoutPermissions,
+        Deviation::IntrospectionKeycloakNames,
+        Deviation::IntrospectionPermissionTimesAsStrings,
+        Deviation::IntrospectionUnknownToken404,
+        Deviation::IntrospectionInactiveWithDetails,
+        Deviation::IntrospectionIgnoresExpiry,
+        Deviation::IntrospectionIgnoresRevocation,
+        Deviation::IntrospectionLeaksToOtherRs,
+        Deviation::IntrospectionAnyTokenAsPat,
+        Deviation::TicketsReusable,
+        Deviation::IntrospectionPatScopeArray,
     ];
 
-    fn bit(self) -> u64 {
-        1u64 << (self as u32)
+    fn bit(self) -> u128 {
+        1u128 << (self as u32)
     }
 
     #[cfg(test)]
@@ -124,10 +168,10 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 40] = [
+static CATALOGUE: [DeviationInfo; 62] = [
     dev(
         "discovery-without-permission-endpoint",
-        &["FED-2-a", "FED-1.5-b", "GRANT-2-b"],
+        &["FED-2-a", "FED-1.5-b"],
         "The discovery document omits permission_endpoint (the endpoint is still served).",
     ),
     dev(
@@ -277,7 +321,7 @@ static CATALOGUE: [DeviationInfo; 40] = [
     ),
     dev(
         "error-body-plain-text",
-        &["FED-6-a"],
+        &["FED-6-a", "FED-4.1-b", "FED-4.1-d", "FED-4.3-i1"],
         "Protection API errors after authentication have a text/plain body (status codes unchanged).",
     ),
     dev(
@@ -322,7 +366,7 @@ static CATALOGUE: [DeviationInfo; 40] = [
     ),
     dev(
         "discovery-uma1-registration-endpoint-name",
-        &["FED-2-b", "FED-1.5-b", "GRANT-2-b"],
+        &["FED-2-b", "FED-1.5-b"],
         "The discovery document names the registration endpoint resource_set_registration_endpoint, as UMA 1.0 did.",
     ),
     dev(
@@ -346,6 +390,122 @@ static CATALOGUE: [DeviationInfo; 40] = [
         ],
         "PUT on a registered resource is answered 405: updates are not supported.",
     ),
+    dev(
+        "permission-rejects-array",
+        &["FED-4-b", "FED-4.1-i1", "FED-4.2-i1"],
+        "The permission endpoint refuses an array body (several permissions, or even one) with 400 invalid_request.",
+    ),
+    dev(
+        "permission-rejects-empty-scopes",
+        &["FED-4-c"],
+        "A requested permission with resource_scopes [] is refused with 400 invalid_scope.",
+    ),
+    dev(
+        "permission-missing-members-accepted",
+        &["FED-4.1-c", "FED-4.1-a"],
+        "A permission without resource_scopes is taken as asking for none, and one without resource_id is dropped; the request still gets a ticket.",
+    ),
+    dev(
+        "permission-accepts-unknown-resource",
+        &["FED-4.1-b", "FED-4.3-i1", "FED-4-i1", "FED-3-i1"],
+        "Permission requests naming a resource the PAT's owner and resource server did not register (unknown, deleted or someone else's) get a ticket.",
+    ),
+    dev(
+        "permission-accepts-unknown-scope",
+        &["FED-4.1-d", "FED-4.3-i1"],
+        "Permission requests naming scopes not registered for the resource get a ticket.",
+    ),
+    dev(
+        "permission-generic-error-codes",
+        &["FED-4.3-i1", "FED-4.1-b", "FED-4.1-d"],
+        "Permission request failures use invalid_request instead of invalid_resource_id and invalid_scope (still 400).",
+    ),
+    dev(
+        "permission-200",
+        &["FED-4.2-i1", "FED-4-b", "FED-4-c", "FED-4.1-i1"],
+        "A successful permission request is answered 200 instead of 201.",
+    ),
+    dev(
+        "permission-ticket-per-permission",
+        &["FED-4.2-i1", "FED-4-b"],
+        "A request for several permissions gets {\"tickets\": [...]}, one ticket per permission, and no ticket member.",
+    ),
+    dev(
+        "ticket-grants-all-registered-scopes",
+        &["FED-4-i2"],
+        "An RPT obtained with a ticket carries every scope registered for each resource, not the requested ones.",
+    ),
+    dev(
+        "rpt-grants-unregistered-scope",
+        &["FED-5.1.1-g", "FED-4-i2"],
+        "Every permission of an RPT also carries the scope \"admin\", which no resource registers.",
+    ),
+    dev(
+        "introspection-scope-for-rpt",
+        &["FED-5.1.1-b", "FED-5.1.1-a"],
+        "Introspection of an active RPT adds a scope member: the visible permissions' scopes, space-separated.",
+    ),
+    dev(
+        "introspection-without-permissions",
+        &["FED-5.1.1-c", "FED-5-b", "FED-5.1.1-a", "FED-4-i2"],
+        "Introspection of an active RPT has no permissions member.",
+    ),
+    dev(
+        "introspection-keycloak-names",
+        &[
+            "FED-5.1.1-d",
+            "FED-5.1.1-f",
+            "FED-5.1.1-a",
+            "FED-5.1.1-e",
+            "FED-4-i2",
+        ],
+        "Permission objects in introspection answers name their members rsid and scopes instead of resource_id and resource_scopes.",
+    ),
+    dev(
+        "introspection-permission-times-as-strings",
+        &["FED-5.1.1-h", "FED-5.1.1-i", "FED-5.1.1-j", "FED-5.1.1-a"],
+        "Permission exp, iat and nbf are JSON strings instead of integers.",
+    ),
+    dev(
+        "introspection-unknown-token-404",
+        &["RFC7662-2.2"],
+        "Introspection of a token this AS never issued is answered 404 not_found instead of {\"active\": false}.",
+    ),
+    dev(
+        "introspection-inactive-with-details",
+        &["RFC7662-2.2-b"],
+        "Inactive introspection answers add \"error\": \"token expired or unknown\".",
+    ),
+    dev(
+        "introspection-ignores-expiry",
+        &["RFC7662-2.2"],
+        "An expired RPT (and its expired permissions) is still reported active.",
+    ),
+    dev(
+        "introspection-ignores-revocation",
+        &["RFC7662-2.2"],
+        "Revoking an RPT answers 200 but leaves the RPT active, so introspection still reports it active.",
+    ),
+    dev(
+        "introspection-leaks-to-other-rs",
+        &["FED-5.1.1-e", "FED-5.1.1-g"],
+        "Any resource server's PAT sees an active RPT with all its permissions, including those on other servers' resources.",
+    ),
+    dev(
+        "introspection-any-token-as-pat",
+        &["FED-1.3-c"],
+        "Any active token this AS issued (an RPT, a token without uma_protection) authorizes an introspection call.",
+    ),
+    dev(
+        "tickets-reusable",
+        &["GRANT-5.5-b"],
+        "A permission ticket stays valid after the token endpoint used it, so it can be redeemed again.",
+    ),
+    dev(
+        "introspection-pat-scope-array",
+        &["FED-5-c"],
+        "Introspection of a PAT gives scope as a JSON array instead of a space-separated string.",
+    ),
 ];
 
 /// Every deviation the mock can be started with.
@@ -355,7 +515,7 @@ pub fn deviations() -> &'static [DeviationInfo] {
 
 /// The deviations switched on for one mock instance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct DeviationSet(u64);
+pub(crate) struct DeviationSet(u128);
 
 impl DeviationSet {
     pub(crate) fn parse(names: &[String]) -> Result<Self, MockError> {
@@ -388,6 +548,8 @@ mod tests {
     #[test]
     fn enum_and_catalogue_agree() {
         assert_eq!(Deviation::ALL.len(), CATALOGUE.len());
+        // One bit each in the set.
+        assert!(CATALOGUE.len() <= 128);
         for (index, deviation) in Deviation::ALL.iter().enumerate() {
             assert_eq!(*deviation as usize, index);
             let set = DeviationSet::parse(&[deviation.info().name.to_string()]).unwrap();

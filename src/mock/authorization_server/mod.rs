@@ -19,6 +19,7 @@ mod deviations;
 mod error;
 mod fixtures;
 mod http;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,10 +31,12 @@ use tokio::task::JoinHandle;
 pub use deviations::{DeviationInfo, deviations};
 pub use error::MockError;
 pub use fixtures::{ClientFixture, Fixtures, ResourceOwnerFixture, ServerFixture};
+pub use tls::TlsMode;
 
 use deviations::DeviationSet;
 use http::app::App;
 use http::urls::Urls;
+use tls::{ServerTls, TlsListener};
 
 /// How long [`MockAs::stop`] waits for in-flight requests before cutting them off.
 const STOP_GRACE: Duration = Duration::from_secs(5);
@@ -43,22 +46,27 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 pub struct MockAsConfig {
     /// Where to listen; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// The issuer to publish. `None` means `http://{local address}`. With a path, every route
-    /// lives under that path.
+    /// The issuer to publish. `None` means `http://{local address}`, or `https://{local address}`
+    /// with TLS on. With a path, every route lives under that path. Given, it is published as is,
+    /// whatever [`tls`](Self::tls) says.
     pub issuer: Option<String>,
     pub fixtures: Fixtures,
     /// Names from [`deviations()`].
     pub deviations: Vec<String>,
+    /// Plain HTTP or HTTPS, and with which certificate.
+    pub tls: TlsMode,
 }
 
 impl MockAsConfig {
-    /// The embedded fixtures, no deviations, the issuer derived from the bound address.
+    /// The embedded fixtures, no deviations, plain HTTP, the issuer derived from the bound
+    /// address.
     pub fn new(listen: SocketAddr) -> Result<Self, MockError> {
         Ok(MockAsConfig {
             listen,
             issuer: None,
             fixtures: Fixtures::embedded()?,
             deviations: Vec::new(),
+            tls: TlsMode::Off,
         })
     }
 }
@@ -68,6 +76,7 @@ impl MockAsConfig {
 pub struct MockAs {
     issuer: String,
     local_addr: SocketAddr,
+    ca_pem: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -82,6 +91,8 @@ impl MockAs {
             .as_deref()
             .map(Urls::from_issuer)
             .transpose()?;
+        // So is the certificate: generating one or reading the files needs no socket.
+        let tls = ServerTls::from_mode(&config.tls)?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| MockError::Bind {
@@ -94,26 +105,48 @@ impl MockAs {
         })?;
         let urls = match configured {
             Some(urls) => urls,
-            None => Urls::from_issuer(&format!("http://{local_addr}"))?,
+            None => {
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                Urls::from_issuer(&format!("{scheme}://{local_addr}"))?
+            }
         };
         let issuer = urls.issuer().to_string();
         let app = Arc::new(App::new(&config.fixtures, urls, deviations)?);
         let router = http::router(app);
         let (shutdown, signal) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            // Either an explicit stop or the handle being dropped ends the server.
-            let signal = async move {
-                let _ = signal.await;
-            };
-            // axum's serve only returns an error if accepting stops for good; there is no caller
-            // left to tell, and the task ending is the signal.
-            let _ = axum::serve(listener, router)
-                .with_graceful_shutdown(signal)
-                .await;
-        });
+        // Either an explicit stop or the handle being dropped ends the server.
+        let signal = async move {
+            let _ = signal.await;
+        };
+        let (task, ca_pem) = match tls {
+            None => (
+                tokio::spawn(async move {
+                    // axum's serve only returns an error if accepting stops for good; there is no
+                    // caller left to tell, and the task ending is the signal.
+                    let _ = axum::serve(listener, router)
+                        .with_graceful_shutdown(signal)
+                        .await;
+                }),
+                None,
+            ),
+            Some(ServerTls { acceptor, ca_pem }) => {
+                let listener = TlsListener::new(listener, acceptor, tls::HANDSHAKE_TIMEOUT)
+                    .map_err(|source| MockError::Bind {
+                        addr: config.listen,
+                        source,
+                    })?;
+                let task = tokio::spawn(async move {
+                    let _ = axum::serve(listener, router)
+                        .with_graceful_shutdown(signal)
+                        .await;
+                });
+                (task, ca_pem)
+            }
+        };
         Ok(MockAs {
             issuer,
             local_addr,
+            ca_pem,
             shutdown: Some(shutdown),
             task,
         })
@@ -126,6 +159,12 @@ impl MockAs {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The PEM certificate of the CA generated for [`TlsMode::Generated`], for clients to trust;
+    /// `None` with plain HTTP or with certificate files.
+    pub fn ca_certificate_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// Stops accepting, lets in-flight requests finish (a few seconds at most) and returns.

@@ -37,6 +37,7 @@ pub fn scenario_line(result: &ScenarioResult) -> String {
 /// The failures with their evidence, then the summary lines. The last line is the one CI reads.
 pub fn write_summary(
     out: &mut dyn Write,
+    profile: &str,
     results: &[ScenarioResult],
     summary: &Summary,
     reports: &str,
@@ -87,7 +88,7 @@ pub fn write_summary(
         .count();
     writeln!(
         out,
-        "UMA verdict: {} ({} MUST-level scenario(s) failed{})",
+        "UMA verdict: {} ({} MUST-level scenario(s) failed{}; profile {profile})",
         if summary.conformant {
             "CONFORMANT"
         } else {

@@ -1,5 +1,6 @@
 //! The OAuth clients registered at the mock and their authentication (RFC 6749 2.3.1).
 
+use super::secrets::constant_time_eq;
 use crate::mock::authorization_server::fixtures::ClientFixture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +17,28 @@ pub(crate) struct Client {
     pub(crate) owner: Option<String>,
     pub(crate) auth_methods: Vec<AuthMethod>,
     pub(crate) grant_types: Vec<String>,
+    pub(crate) redirect_uris: Vec<String>,
     pub(crate) scopes: Vec<String>,
+}
+
+impl Client {
+    pub(crate) fn may_use(&self, grant_type: &str) -> bool {
+        self.grant_types.iter().any(|g| g == grant_type)
+    }
+
+    /// The redirect URI to use for an authorization request: the one given if it is registered
+    /// (compared as strings, RFC 6749 3.1.2.3), or the only registered one if none was given.
+    pub(crate) fn redirect_uri(&self, given: Option<&str>) -> Option<&str> {
+        match given {
+            Some(uri) => self
+                .redirect_uris
+                .iter()
+                .find(|r| r.as_str() == uri)
+                .map(String::as_str),
+            None if self.redirect_uris.len() == 1 => self.redirect_uris.first().map(String::as_str),
+            None => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +71,7 @@ impl ClientDirectory {
                     })
                     .collect(),
                 grant_types: f.grant_types.clone(),
+                redirect_uris: f.redirect_uris.clone(),
                 scopes: f.scopes.clone(),
             })
             .collect();
@@ -76,16 +99,6 @@ impl ClientDirectory {
     }
 }
 
-/// Compares secrets without an early exit, so response timing does not reveal how much of a
-/// guessed secret was right (RFC 6749 10.10).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = u8::from(a.len() != b.len());
-    for (i, x) in a.iter().enumerate() {
-        diff |= x ^ b.get(i).copied().unwrap_or(0);
-    }
-    diff == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,8 +110,28 @@ mod tests {
             resource_owner: Some("alice".into()),
             token_endpoint_auth_methods: vec!["client_secret_basic".into()],
             grant_types: vec!["client_credentials".into()],
+            redirect_uris: vec![
+                "https://rs.example/cb".into(),
+                "https://rs.example/cb2".into(),
+            ],
             scopes: vec!["uma_protection".into()],
         }])
+    }
+
+    #[test]
+    fn redirect_uris_match_exactly() {
+        let dir = directory();
+        let client = dir.get("rs").unwrap();
+        assert!(client.may_use("client_credentials"));
+        assert!(!client.may_use("authorization_code"));
+        assert_eq!(
+            client.redirect_uri(Some("https://rs.example/cb")),
+            Some("https://rs.example/cb")
+        );
+        assert_eq!(client.redirect_uri(Some("https://rs.example/cb/")), None);
+        assert_eq!(client.redirect_uri(Some("https://RS.example/cb")), None);
+        // Two registered: the request must say which.
+        assert_eq!(client.redirect_uri(None), None);
     }
 
     #[test]

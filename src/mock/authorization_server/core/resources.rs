@@ -28,7 +28,7 @@ pub(crate) enum View<'a> {
 }
 
 impl View<'_> {
-    fn sees(&self, partition: &Partition) -> bool {
+    pub(crate) fn sees(&self, partition: &Partition) -> bool {
         match self {
             View::Partition(own) => *own == partition,
             View::Everything => true,

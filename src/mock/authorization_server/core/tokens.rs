@@ -1,28 +1,64 @@
-//! Access tokens issued by the mock (so far only PATs from the client credentials grant).
+//! Access tokens issued by the mock: OAuth tokens for an owner's account (PATs when they carry
+//! `uma_protection`) and RPTs, which carry permissions on registered resources instead of scopes.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::clock::Timestamp;
 use super::ids::{RandomnessUnavailable, TOKEN_BYTES, random_id};
+use super::resources::Partition;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AccessToken {
+    /// The client the token was issued to.
     pub(crate) client_id: String,
-    /// The resource owner who authorized the token; a PAT always has one.
-    pub(crate) owner: Option<String>,
-    pub(crate) scopes: Vec<String>,
+    pub(crate) issued_at: Timestamp,
+    pub(crate) expires_at: Timestamp,
+    /// Set by revocation (RFC 7009). The token is kept, so that it is still known but inactive.
+    pub(crate) revoked: bool,
+    pub(crate) grant: TokenGrant,
+}
+
+/// What a token lets its holder do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TokenGrant {
+    /// Scopes at a resource owner's account; with `uma_protection` it is a PAT (FedAuthz 1.2).
+    Account {
+        /// The resource owner who authorized the token.
+        owner: String,
+        scopes: Vec<String>,
+    },
+    /// An RPT: permissions, each on one registered resource (Grant 3.3.5).
+    Rpt { permissions: Vec<GrantedPermission> },
+}
+
+/// One permission of an RPT. It remembers the (owner, resource server) pair that registered the
+/// resource, because only that resource server may learn about it by introspection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GrantedPermission {
+    pub(crate) partition: Partition,
+    pub(crate) resource_id: String,
+    pub(crate) resource_scopes: Vec<String>,
     pub(crate) issued_at: Timestamp,
     pub(crate) expires_at: Timestamp,
 }
 
 impl AccessToken {
     pub(crate) fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
+        match &self.grant {
+            TokenGrant::Account { scopes, .. } => scopes.iter().any(|s| s == scope),
+            TokenGrant::Rpt { .. } => false,
+        }
     }
 
-    pub(crate) fn scope_string(&self) -> String {
-        self.scopes.join(" ")
+    pub(crate) fn is_expired(&self, now: Timestamp) -> bool {
+        now >= self.expires_at
     }
+}
+
+/// Scopes as one space-separated string (RFC 6749 3.3).
+pub(crate) fn scope_string(scopes: &[String]) -> String {
+    scopes.join(" ")
 }
 
 #[derive(Debug, Default)]
@@ -35,7 +71,7 @@ impl TokenStore {
     pub(crate) fn issue(&mut self, token: AccessToken) -> Result<String, RandomnessUnavailable> {
         loop {
             let value = random_id(TOKEN_BYTES)?;
-            if let std::collections::hash_map::Entry::Vacant(slot) = self.tokens.entry(value) {
+            if let Entry::Vacant(slot) = self.tokens.entry(value) {
                 let value = slot.key().clone();
                 slot.insert(token);
                 return Ok(value);
@@ -43,9 +79,30 @@ impl TokenStore {
         }
     }
 
-    /// The token with exactly this value (tokens are case-sensitive), if it has not expired.
+    /// The token with exactly this value (tokens are case-sensitive), whatever its state.
+    pub(crate) fn find(&self, value: &str) -> Option<&AccessToken> {
+        self.tokens.get(value)
+    }
+
+    /// The token with exactly this value, if it has neither expired nor been revoked.
     pub(crate) fn active(&self, value: &str, now: Timestamp) -> Option<&AccessToken> {
-        self.tokens.get(value).filter(|t| now < t.expires_at)
+        self.find(value)
+            .filter(|t| !t.revoked && !t.is_expired(now))
+    }
+
+    /// Revokes a token issued to `client_id`; a token of another client is left alone (RFC 7009
+    /// 2.1). `spare_rpts` leaves RPTs alone too. True if a token was revoked.
+    pub(crate) fn revoke(&mut self, value: &str, client_id: &str, spare_rpts: bool) -> bool {
+        match self.tokens.get_mut(value) {
+            Some(token)
+                if token.client_id == client_id
+                    && !(spare_rpts && matches!(token.grant, TokenGrant::Rpt { .. })) =>
+            {
+                token.revoked = true;
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -56,10 +113,25 @@ mod tests {
     fn token(now: Timestamp) -> AccessToken {
         AccessToken {
             client_id: "rs".into(),
-            owner: Some("alice".into()),
-            scopes: vec!["uma_protection".into(), "profile".into()],
             issued_at: now,
             expires_at: now + 60,
+            revoked: false,
+            grant: TokenGrant::Account {
+                owner: "alice".into(),
+                scopes: vec!["uma_protection".into(), "profile".into()],
+            },
+        }
+    }
+
+    fn rpt(now: Timestamp) -> AccessToken {
+        AccessToken {
+            client_id: "app".into(),
+            issued_at: now,
+            expires_at: now + 60,
+            revoked: false,
+            grant: TokenGrant::Rpt {
+                permissions: Vec::new(),
+            },
         }
     }
 
@@ -69,6 +141,7 @@ mod tests {
         let value = store.issue(token(1000)).unwrap();
         assert!(store.active(&value, 1059).is_some());
         assert!(store.active(&value, 1060).is_none());
+        assert!(store.find(&value).is_some());
         let other_case: String = value
             .chars()
             .map(|c| {
@@ -84,6 +157,26 @@ mod tests {
         }
         let found = store.active(&value, 1000).unwrap();
         assert!(found.has_scope("profile"));
-        assert_eq!(found.scope_string(), "uma_protection profile");
+        assert!(!rpt(0).has_scope("profile"));
+        assert_eq!(
+            scope_string(&["uma_protection".into(), "profile".into()]),
+            "uma_protection profile"
+        );
+    }
+
+    #[test]
+    fn only_the_owning_client_revokes() {
+        let mut store = TokenStore::default();
+        let pat = store.issue(token(0)).unwrap();
+        let rpt = store.issue(rpt(0)).unwrap();
+        assert!(!store.revoke(&pat, "someone-else", false));
+        assert!(store.active(&pat, 0).is_some());
+        assert!(store.revoke(&pat, "rs", false));
+        assert!(store.active(&pat, 0).is_none());
+        assert!(store.find(&pat).is_some_and(|t| t.revoked));
+        assert!(!store.revoke(&rpt, "app", true));
+        assert!(store.active(&rpt, 0).is_some());
+        assert!(store.revoke(&rpt, "app", false));
+        assert!(!store.revoke("unknown", "app", false));
     }
 }

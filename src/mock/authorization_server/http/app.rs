@@ -68,7 +68,7 @@ impl App {
         let scope_fetcher = if deviations.has(Deviation::DereferencesScopeUris) {
             let client = reqwest::Client::builder()
                 .timeout(Duration::from_secs(1))
-                .redirect(reqwest::redirect::Policy::limited(3))
+                .redirect(reqwest::redirect::Policy::none())
                 .retry(reqwest::retry::never())
                 .no_proxy()
                 .build()

@@ -6,6 +6,7 @@ use super::app::App;
 use super::errors::{ApiError, Surface};
 use crate::mock::authorization_server::core::resources::Partition;
 use crate::mock::authorization_server::core::scope::PROTECTION_SCOPE;
+use crate::mock::authorization_server::core::tokens::{AccessToken, TokenGrant};
 use crate::mock::authorization_server::deviations::Deviation;
 
 /// The (resource owner, resource server) pair a valid PAT stands for.
@@ -48,19 +49,47 @@ pub(crate) fn authenticate(
     }
     let now = app.clock.now();
     let core = app.core();
-    let Some(pat) = core.tokens.active(token, now) else {
-        return Err(ApiError::invalid_token("the token is unknown or expired"));
+    let Some(token) = core.tokens.active(token, now) else {
+        return Err(ApiError::invalid_token(
+            "the token is unknown, expired or revoked",
+        ));
     };
-    let lacks_scope = !pat.has_scope(PROTECTION_SCOPE) && !app.has(Deviation::PatScopeIgnored);
-    match (&pat.owner, lacks_scope) {
-        (Some(owner), false) => Ok(Partition {
-            owner: owner.clone(),
-            client_id: pat.client_id.clone(),
-        }),
+    if surface == Surface::Introspection && app.has(Deviation::IntrospectionAnyTokenAsPat) {
+        return Ok(stand_in_partition(token));
+    }
+    match &token.grant {
+        TokenGrant::Account { owner, .. }
+            if token.has_scope(PROTECTION_SCOPE) || app.has(Deviation::PatScopeIgnored) =>
+        {
+            Ok(Partition {
+                owner: owner.clone(),
+                client_id: token.client_id.clone(),
+            })
+        }
+        // A valid token, but not a PAT (an RPT, or an account token without uma_protection).
         _ => Err(ApiError::insufficient_scope(
             "a PAT with scope uma_protection is required",
             PROTECTION_SCOPE,
         )),
+    }
+}
+
+/// Under `introspection-any-token-as-pat`, the partition a token that is not a PAT is taken to
+/// stand for: its owner's at its client, or for an RPT the resource server of its first
+/// permission.
+fn stand_in_partition(token: &AccessToken) -> Partition {
+    match &token.grant {
+        TokenGrant::Account { owner, .. } => Partition {
+            owner: owner.clone(),
+            client_id: token.client_id.clone(),
+        },
+        TokenGrant::Rpt { permissions } => permissions
+            .first()
+            .map(|p| p.partition.clone())
+            .unwrap_or_else(|| Partition {
+                owner: String::new(),
+                client_id: token.client_id.clone(),
+            }),
     }
 }
 

@@ -1,14 +1,65 @@
-//! The mock's own control API under `/_mock/` (the `mock-control-api` extension it advertises),
-//! and the trivial page behind `user_access_policy_uri`.
+//! The mock's own control API under `/_mock/` (the `mock-control-api` extension it advertises):
+//! health and the clock. It is a test tool on loopback, so it needs no credentials, but bad input
+//! still gets a JSON 400. Also the trivial page behind `user_access_policy_uri`.
 
-use axum::http::{StatusCode, header};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::errors::json_response;
+use super::app::App;
+use super::body::{self, RawBody, Repeats};
+use super::errors::{ApiError, Surface, json_response};
+use crate::mock::authorization_server::core::clock::MAX_ADVANCE_SECS;
 
 pub(crate) async fn health() -> Response {
     json_response(StatusCode::OK, json!({ "status": "ok" }))
+}
+
+/// `GET /_mock/clock`: the mock's "now", in seconds since the epoch.
+pub(crate) async fn clock(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, json!({ "now": app.clock.now() }))
+}
+
+/// `POST /_mock/clock` with `{"advance_secs": N}`: moves the clock forward by N seconds (0 to
+/// ten years). Every expiry (tickets, codes, tokens, RPTs, permissions) follows this clock.
+pub(crate) async fn advance_clock(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Response {
+    advance(&app, &headers, body).unwrap_or_else(|err| err.render(Surface::General, app.deviations))
+}
+
+fn advance(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
+    let value = body::json(headers, body, Repeats::Reject)?;
+    let Value::Object(object) = value else {
+        return Err(ApiError::invalid_request(
+            "the body must be a JSON object like {\"advance_secs\": 60}",
+        ));
+    };
+    // A misspelt member would otherwise be a silent no-op.
+    if let Some(unknown) = object.keys().find(|k| k.as_str() != "advance_secs") {
+        return Err(ApiError::invalid_request(format!(
+            "unknown member {unknown:?}; only advance_secs is accepted"
+        )));
+    }
+    let secs = object
+        .get("advance_secs")
+        .ok_or_else(|| ApiError::invalid_request("advance_secs is required"))?
+        .as_u64()
+        .filter(|secs| *secs <= MAX_ADVANCE_SECS)
+        .ok_or_else(|| {
+            ApiError::invalid_request(format!(
+                "advance_secs must be an integer from 0 to {MAX_ADVANCE_SECS}"
+            ))
+        })?;
+    let now = app.clock.advance(secs).map_err(|_| {
+        ApiError::invalid_request(format!("advance_secs must not exceed {MAX_ADVANCE_SECS}"))
+    })?;
+    Ok(json_response(StatusCode::OK, json!({ "now": now })))
 }
 
 /// Where a resource server would send its user to set policy. The mock has no policy UI yet, so

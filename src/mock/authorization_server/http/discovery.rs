@@ -1,8 +1,6 @@
-//! The discovery document (Grant 2, FedAuthz 2, RFC 8414 2).
-//!
-//! The mock serves no authorization endpoint (PATs come from client credentials), so it publishes
-//! no `authorization_endpoint` and an empty `response_types_supported`: RFC 8414 requires the
-//! member, and an empty list is the truthful value.
+//! The discovery document (Grant 2, FedAuthz 2, RFC 8414 2). Every endpoint the mock serves is
+//! listed, and every list says what the mock really supports: the code response type with PKCE
+//! S256 only, and the grants of `grants::SUPPORTED_GRANT_TYPES`.
 
 use std::sync::Arc;
 
@@ -13,8 +11,11 @@ use serde_json::{Map, Value};
 
 use super::app::App;
 use super::errors::json_response;
-use super::urls::{INTROSPECTION, PERMISSION, RESOURCE_REGISTRATION, TOKEN};
+use super::urls::{
+    AUTHORIZATION, INTROSPECTION, PERMISSION, RESOURCE_REGISTRATION, REVOCATION, TOKEN,
+};
 use crate::mock::authorization_server::core::grants::SUPPORTED_GRANT_TYPES;
+use crate::mock::authorization_server::core::pkce::S256;
 use crate::mock::authorization_server::deviations::Deviation;
 
 pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Response {
@@ -37,7 +38,15 @@ fn document(app: &App) -> Map<String, Value> {
         urls.issuer().to_string()
     };
     doc.insert("issuer".into(), issuer.into());
+    doc.insert(
+        "authorization_endpoint".into(),
+        urls.absolute(AUTHORIZATION).into(),
+    );
     doc.insert("token_endpoint".into(), urls.absolute(TOKEN).into());
+    doc.insert(
+        "revocation_endpoint".into(),
+        urls.absolute(REVOCATION).into(),
+    );
     let grant_types: Value = if app.has(Deviation::DiscoveryGrantTypesNotArray) {
         SUPPORTED_GRANT_TYPES.join(" ").into()
     } else {
@@ -49,12 +58,17 @@ fn document(app: &App) -> Map<String, Value> {
         app.auth_methods_supported.clone().into(),
     );
     doc.insert(
+        "revocation_endpoint_auth_methods_supported".into(),
+        app.auth_methods_supported.clone().into(),
+    );
+    doc.insert(
         "scopes_supported".into(),
         app.scopes_supported.clone().into(),
     );
     if !app.has(Deviation::DiscoveryWithoutResponseTypes) {
-        doc.insert("response_types_supported".into(), Value::Array(Vec::new()));
+        doc.insert("response_types_supported".into(), vec!["code"].into());
     }
+    doc.insert("code_challenge_methods_supported".into(), vec![S256].into());
     let registration_member = if app.has(Deviation::DiscoveryUma1RegistrationEndpointName) {
         "resource_set_registration_endpoint"
     } else {

@@ -36,8 +36,10 @@ pub(crate) enum Code {
     InvalidResourceId,
     InvalidScope,
     InvalidClient,
+    InvalidGrant,
     UnauthorizedClient,
     UnsupportedGrantType,
+    RequestDenied,
     TemporarilyUnavailable,
     ServerError,
 }
@@ -53,8 +55,10 @@ impl Code {
             Code::InvalidResourceId => "invalid_resource_id",
             Code::InvalidScope => "invalid_scope",
             Code::InvalidClient => "invalid_client",
+            Code::InvalidGrant => "invalid_grant",
             Code::UnauthorizedClient => "unauthorized_client",
             Code::UnsupportedGrantType => "unsupported_grant_type",
+            Code::RequestDenied => "request_denied",
             Code::TemporarilyUnavailable => "temporarily_unavailable",
             Code::ServerError => "server_error",
         }

@@ -1,16 +1,19 @@
 //! The HTTP adapter: routes, request parsing and error mapping around the domain core.
 
 pub(crate) mod app;
+mod authorization;
 mod bearer;
 mod body;
 mod client_auth;
 mod control;
 mod discovery;
 mod errors;
+mod html;
 mod introspection;
 mod json;
 mod permission;
 mod registration;
+mod revocation;
 mod scope_fetch;
 mod token;
 pub(crate) mod urls;
@@ -22,7 +25,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};
 
 use app::App;
-use urls::{DISCOVERY, HEALTH, INTROSPECTION, PERMISSION, POLICY, RESOURCE_REGISTRATION, TOKEN};
+use urls::{
+    AUTHORIZATION, CLOCK, DISCOVERY, HEALTH, INTROSPECTION, PERMISSION, POLICY,
+    RESOURCE_REGISTRATION, REVOCATION, TOKEN,
+};
 
 /// Every route of the mock under the issuer's path. Anything else is a JSON 404, and a known
 /// path asked with the wrong method a JSON 405.
@@ -30,7 +36,12 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     let at = |path: &str| app.urls.route(path);
     Router::new()
         .route(&at(DISCOVERY), get(discovery::discovery))
+        .route(
+            &at(AUTHORIZATION),
+            get(authorization::show).post(authorization::submit),
+        )
         .route(&at(TOKEN), post(token::token))
+        .route(&at(REVOCATION), post(revocation::revoke))
         .route(&at(RESOURCE_REGISTRATION), any(registration::collection))
         .route(
             &at(&format!("{RESOURCE_REGISTRATION}/")),
@@ -44,6 +55,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route(&at(INTROSPECTION), post(introspection::introspect))
         .route(&at(&format!("{POLICY}/{{id}}")), get(control::policy_page))
         .route(&at(HEALTH), get(control::health))
+        .route(&at(CLOCK), get(control::clock).post(control::advance_clock))
         .method_not_allowed_fallback(errors::method_not_allowed)
         .fallback(errors::unknown_route)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))

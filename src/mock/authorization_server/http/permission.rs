@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use super::app::App;
 use super::bearer::authenticate;
 use super::body::{self, RawBody, Repeats};
-use super::errors::{ApiError, Code, Surface, json_response};
-use crate::mock::authorization_server::core::permissions::PermissionError;
+use super::errors::{ApiError, Code, Surface, no_store_json};
+use crate::mock::authorization_server::core::permissions::{PermissionError, PermissionRules};
 use crate::mock::authorization_server::core::tickets::Permission;
+use crate::mock::authorization_server::deviations::Deviation;
 
 pub(crate) async fn permission(
     State(app): State<Arc<App>>,
@@ -26,36 +27,102 @@ pub(crate) async fn permission(
 
 fn request(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
     let partition = authenticate(app, headers, Surface::Permission)?;
-    let permissions = parse_permissions(body::json(headers, body, Repeats::Reject)?)?;
+    let mut permissions = parse_permissions(app, body::json(headers, body, Repeats::Reject)?)?;
+    if app.has(Deviation::PermissionMissingMembersAccepted) {
+        // A permission without resource_id names nothing; this server just drops it.
+        permissions.retain(|p| !p.resource_id.is_empty());
+    }
+    let rules = PermissionRules {
+        check_resources: !app.has(Deviation::PermissionAcceptsUnknownResource),
+        check_scopes: !app.has(Deviation::PermissionAcceptsUnknownScope),
+    };
     let now = app.clock.now();
-    let ticket = app
-        .core()
-        .request_permissions(app.view(&partition), &partition, permissions, now)
-        .map_err(|err| match err {
-            PermissionError::UnknownResource(id) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                Code::InvalidResourceId,
-                format!("resource {id:?} is not registered by this resource server"),
-            ),
-            PermissionError::UnregisteredScope { resource_id, scope } => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                Code::InvalidScope,
-                format!("scope {scope:?} is not registered for resource {resource_id:?}"),
-            ),
-            PermissionError::Randomness(_) => ApiError::unavailable(),
-        })?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        json!({ "ticket": ticket }),
-    ))
+    let mut core = app.core();
+    core.check_permissions(&partition, &permissions, rules)
+        .map_err(|err| rejection(app, err))?;
+    // After the resource checks, so that only requests that would otherwise succeed change.
+    if app.has(Deviation::PermissionRejectsEmptyScopes)
+        && permissions.iter().any(|p| p.resource_scopes.is_empty())
+    {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            Code::InvalidScope,
+            "every permission must name at least one scope",
+        ));
+    }
+    let status = if app.has(Deviation::Permission200) {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let body = if app.has(Deviation::PermissionTicketPerPermission) && permissions.len() > 1 {
+        let tickets = permissions
+            .into_iter()
+            .map(|p| core.issue_ticket(&partition, vec![p], now))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| rejection(app, err))?;
+        json!({ "tickets": tickets })
+    } else {
+        let ticket = core
+            .issue_ticket(&partition, permissions, now)
+            .map_err(|err| rejection(app, err))?;
+        json!({ "ticket": ticket })
+    };
+    // A ticket is a credential of sorts: no cache should keep it.
+    Ok(no_store_json(status, body, false))
+}
+
+/// FedAuthz 4.3: 400 with the error code that names what was wrong.
+fn rejection(app: &App, err: PermissionError) -> ApiError {
+    let generic = app.has(Deviation::PermissionGenericErrorCodes);
+    let code = |specific| {
+        if generic {
+            Code::InvalidRequest
+        } else {
+            specific
+        }
+    };
+    match err {
+        PermissionError::UnknownResource(id) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            code(Code::InvalidResourceId),
+            format!("resource {id:?} is not registered by this resource server"),
+        ),
+        PermissionError::UnregisteredScope { resource_id, scope } => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            code(Code::InvalidScope),
+            format!("scope {scope:?} is not registered for resource {resource_id:?}"),
+        ),
+        PermissionError::Randomness(_) => ApiError::unavailable(),
+    }
+}
+
+/// How strictly a body is read; the spec's rules unless a deviation says otherwise.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    reject_arrays: bool,
+    scopes_optional: bool,
 }
 
 /// One permission object, or a non-empty array of them (FedAuthz 4.1). Members other than
 /// resource_id and resource_scopes are extensions and are ignored.
-fn parse_permissions(body: Value) -> Result<Vec<Permission>, ApiError> {
+fn parse_permissions(app: &App, body: Value) -> Result<Vec<Permission>, ApiError> {
+    let shape = Shape {
+        reject_arrays: app.has(Deviation::PermissionRejectsArray),
+        scopes_optional: app.has(Deviation::PermissionMissingMembersAccepted),
+    };
+    parse_with(shape, body)
+}
+
+fn parse_with(shape: Shape, body: Value) -> Result<Vec<Permission>, ApiError> {
     match body {
-        Value::Object(_) => Ok(vec![parse_one(&body)?]),
-        Value::Array(items) if !items.is_empty() => items.iter().map(parse_one).collect(),
+        Value::Object(_) => Ok(vec![parse_one(shape, &body)?]),
+        Value::Array(_) if shape.reject_arrays => Err(ApiError::invalid_request(
+            "the body must be a single permission object",
+        )),
+        Value::Array(items) if !items.is_empty() => {
+            items.iter().map(|item| parse_one(shape, item)).collect()
+        }
         Value::Array(_) => Err(ApiError::invalid_request(
             "the array of permissions must not be empty",
         )),
@@ -65,7 +132,7 @@ fn parse_permissions(body: Value) -> Result<Vec<Permission>, ApiError> {
     }
 }
 
-fn parse_one(item: &Value) -> Result<Permission, ApiError> {
+fn parse_one(shape: Shape, item: &Value) -> Result<Permission, ApiError> {
     let Value::Object(object) = item else {
         return Err(ApiError::invalid_request(
             "each permission must be a JSON object",
@@ -78,6 +145,7 @@ fn parse_one(item: &Value) -> Result<Permission, ApiError> {
                 "resource_id must be a non-empty string",
             ));
         }
+        None if shape.scopes_optional => String::new(),
         None => return Err(ApiError::invalid_request("resource_id is required")),
     };
     let resource_scopes = match object.get("resource_scopes") {
@@ -93,6 +161,8 @@ fn parse_one(item: &Value) -> Result<Permission, ApiError> {
                 "resource_scopes must be an array of strings",
             ));
         }
+        None if shape.scopes_optional => Vec::new(),
+        // Zero scopes are allowed (FedAuthz 4), but the member itself is required (4.1).
         None => return Err(ApiError::invalid_request("resource_scopes is required")),
     };
     Ok(Permission {
@@ -105,12 +175,15 @@ fn parse_one(item: &Value) -> Result<Permission, ApiError> {
 mod tests {
     use super::*;
 
+    fn parse(body: Value) -> Result<Vec<Permission>, ApiError> {
+        parse_with(Shape::default(), body)
+    }
+
     #[test]
     fn accepts_an_object_or_an_array() {
-        let one =
-            parse_permissions(json!({"resource_id": "r", "resource_scopes": [], "x": 1})).unwrap();
+        let one = parse(json!({"resource_id": "r", "resource_scopes": [], "x": 1})).unwrap();
         assert_eq!(one.len(), 1);
-        let many = parse_permissions(json!([
+        let many = parse(json!([
             {"resource_id": "a", "resource_scopes": ["view"]},
             {"resource_id": "b", "resource_scopes": []}
         ]))
@@ -126,7 +199,26 @@ mod tests {
             json!({"resource_id": "r", "resource_scopes": "view"}),
             json!({"resource_id": "r", "resource_scopes": [null]}),
         ] {
-            assert!(parse_permissions(bad.clone()).is_err(), "{bad}");
+            assert!(parse(bad.clone()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deviating_shapes() {
+        let arrays = Shape {
+            reject_arrays: true,
+            ..Shape::default()
+        };
+        assert!(parse_with(arrays, json!([{"resource_id": "a", "resource_scopes": []}])).is_err());
+        assert!(parse_with(arrays, json!({"resource_id": "a", "resource_scopes": []})).is_ok());
+        let optional = Shape {
+            scopes_optional: true,
+            ..Shape::default()
+        };
+        let parsed = parse_with(optional, json!({"resource_id": "a"})).unwrap();
+        assert!(parsed[0].resource_scopes.is_empty());
+        // Without resource_id the permission parses to an empty id, which the handler drops.
+        let parsed = parse_with(optional, json!({"resource_scopes": []})).unwrap();
+        assert!(parsed[0].resource_id.is_empty());
     }
 }

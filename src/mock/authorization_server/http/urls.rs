@@ -4,12 +4,15 @@
 use crate::mock::authorization_server::error::MockError;
 
 pub(crate) const DISCOVERY: &str = "/.well-known/uma2-configuration";
+pub(crate) const AUTHORIZATION: &str = "/authorize";
 pub(crate) const TOKEN: &str = "/token";
+pub(crate) const REVOCATION: &str = "/revoke";
 pub(crate) const RESOURCE_REGISTRATION: &str = "/resource_set";
 pub(crate) const PERMISSION: &str = "/permission";
 pub(crate) const INTROSPECTION: &str = "/introspect";
 pub(crate) const POLICY: &str = "/policy";
 pub(crate) const HEALTH: &str = "/_mock/health";
+pub(crate) const CLOCK: &str = "/_mock/clock";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Urls {

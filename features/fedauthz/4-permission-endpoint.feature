@@ -1,0 +1,36 @@
+Feature: FedAuthz 4 - Permission endpoint
+  A resource server asks the authorization server for a permission ticket on a client's behalf.
+  It may ask for several permissions at once, and a permission may carry no scope. The PAT tells
+  the authorization server whose resources are meant, and the ticket stands for exactly the
+  permissions requested.
+
+  Background:
+    Given the resource server holds a PAT for resource owner "alice"
+
+  @FED-4-b @may @as
+  Scenario: several permissions in one request get one ticket
+    Given it has registered a resource with scopes "view" and "print"
+    And it has registered a resource with scopes "view" and "download"
+    When it requests one permission per resource it registered, each with scope "view"
+    Then [FED-4-b] the authorization server answers 201
+    And [FED-4-b] the body holds exactly one ticket
+
+  @FED-4-c @may @as
+  Scenario: a permission may carry no scope
+    Given it has registered a resource with scopes "view"
+    When it requests a permission for the resource with no scopes
+    Then [FED-4-c] the authorization server answers 201
+
+  @FED-4-i1 @must @as
+  Scenario: another resource owner's PAT cannot obtain a ticket for the resource
+    Given it has registered a resource with scopes "view"
+    When the resource server of resource owner "bob" requests a permission for the resource with scope "view"
+    Then [FED-4-i1] the authorization server answers 400
+
+  @FED-4-i2 @must @as
+  Scenario: the ticket stands for exactly the permissions requested
+    Given it has registered a resource with scopes "view", "print" and "download"
+    And the client holds a permission ticket for the resource with scope "view"
+    When the client requests an RPT with the ticket
+    And the resource server introspects the RPT
+    Then [FED-4-i2] the RPT's permissions are exactly those the ticket was requested for

@@ -1,0 +1,98 @@
+//! The few HTML pages the mock shows people: the login form of the authorization endpoint and its
+//! error page. Every value from a request is escaped, and no page may be framed (RFC 6749 10.13).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Text safe inside element content and double-quoted attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A page with `body` (already HTML) under an escaped title.
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let title = escape(title);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+         <body><h1>{title}</h1>\n{body}</body></html>\n"
+    );
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // The form carries a CSRF token; neither it nor an error should be cached or framed.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
+}
+
+/// The login form: the request's parameters ride along as hidden fields, bound to the request by
+/// the CSRF token among them.
+pub(crate) fn login_form(action: &str, client_id: &str, hidden: &[(&str, &str)]) -> Response {
+    let mut fields = String::new();
+    for (name, value) in hidden {
+        fields.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">\n",
+            escape(name),
+            escape(value)
+        ));
+    }
+    let body = format!(
+        "<p>The resource server <code>{client}</code> asks for access to manage your resources \
+         (a protection API token).</p>\n\
+         <form method=\"post\" action=\"{action}\">\n{fields}\
+         <label>Username <input name=\"username\" autocomplete=\"username\"></label>\n\
+         <label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\n\
+         <button type=\"submit\" name=\"action\" value=\"allow\">Log in and allow</button>\n\
+         <button type=\"submit\" name=\"action\" value=\"deny\">Deny</button>\n\
+         </form>\n",
+        client = escape(client_id),
+        action = escape(action),
+    );
+    page(StatusCode::OK, "Log in", &body)
+}
+
+/// RFC 6749 4.1.2.1: when the client or its redirect URI is in doubt, the owner is told and the
+/// user agent goes nowhere.
+pub(crate) fn error_page(why: &str) -> Response {
+    let body = format!(
+        "<p>This authorization request cannot be completed: {}.</p>\n",
+        escape(why)
+    );
+    page(
+        StatusCode::BAD_REQUEST,
+        "Authorization request refused",
+        &body,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("plain"), "plain");
+    }
+}
