@@ -1,5 +1,5 @@
-//! Benchmark: the whole suite against the built-in reference mocks, as `uma-conformance run`
-//! does it. Reports the wall time of each run (and their median) and the process's peak
+//! Benchmark: the whole suite against the built-in reference mocks (https, reports written), as
+//! `uma-conformance run` does it. Reports the wall time of each run (and their median) and the process's peak
 //! resident memory. Run with `cargo bench --bench full_run`.
 
 use std::time::{Duration, Instant};
@@ -24,12 +24,17 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let reports = tempfile::tempdir().expect("a temporary reports folder");
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let mut scenarios = 0;
     for _ in 0..RUNS {
         let started = Instant::now();
+        let options = RunOptions {
+            reports_dir: Some(reports.path().to_path_buf()),
+            ..RunOptions::default()
+        };
         let report = runtime
-            .block_on(run(&RunOptions::default()))
+            .block_on(run(&options))
             .expect("the built-in run completes");
         times.push(started.elapsed());
         scenarios = report.results.len();
