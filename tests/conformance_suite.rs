@@ -26,6 +26,28 @@ async fn run_builtin(deviations: &[&str]) -> Vec<ScenarioResult> {
 
 const PLAIN_HTTP: &str = "(plain http)";
 
+/// Requirements some deviation breaks whose scenarios are not written yet (the rest of the UMA
+/// grant: interactive claims gathering, pushed claim tokens, PCTs, dynamic registration,
+/// guessability, the concurrent redemption race). The list must shrink to empty as they come;
+/// a scenario that starts citing one of them makes the test demand its removal here.
+const PENDING: &[&str] = &[
+    "GRANT-2-g",
+    "GRANT-3.3.2-f",
+    "GRANT-3.3.2-l",
+    "GRANT-3.3.3-b",
+    "GRANT-3.3.3-d",
+    "GRANT-3.3.3-h",
+    "GRANT-3.3.5-c",
+    "GRANT-3.3.5-d",
+    "GRANT-3.3.5-e",
+    "GRANT-3.7-i1",
+    "GRANT-5.1-a",
+    "GRANT-5.2-e",
+    "GRANT-5.4-a",
+    "GRANT-5.7-b",
+    "GRANT-5.7-c",
+];
+
 fn key(r: &ScenarioResult) -> String {
     format!("{} {}", r.location(), r.name)
 }
@@ -65,8 +87,13 @@ async fn the_faithful_mock_passes_every_scenario() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_deviation_breaks_exactly_what_it_claims() {
-    let baseline: BTreeMap<String, Verdict> = run_builtin(&[])
-        .await
+    let faithful = run_builtin(&[]).await;
+    let cited: BTreeSet<String> = faithful
+        .iter()
+        .flat_map(|r| r.requirements.iter().cloned())
+        .collect();
+    let mut pending: BTreeSet<String> = BTreeSet::new();
+    let baseline: BTreeMap<String, Verdict> = faithful
         .iter()
         .map(|r| (key(r), r.verdict.verdict))
         .collect();
@@ -101,6 +128,10 @@ async fn every_deviation_breaks_exactly_what_it_claims() {
                     continue;
                 }
             }
+            if r.verdict.verdict == Verdict::Skipped {
+                // Not a pass and not a false failure: the deviation left nothing to judge.
+                continue;
+            }
             match r.verdict.verdict {
                 Verdict::Failed | Verdict::Warning
                     if !blame.is_empty() && blame.is_subset(&breaks) =>
@@ -117,6 +148,11 @@ async fn every_deviation_breaks_exactly_what_it_claims() {
             }
         }
         for id in &breaks {
+            if !cited.contains(id) {
+                // The mock can already break it; the scenario that proves it is still to come.
+                pending.insert(id.clone());
+                continue;
+            }
             if !shown.contains(id) {
                 problems.push(format!(
                     "{}: claims to break {id}, but no scenario failed on it",
@@ -133,6 +169,12 @@ async fn every_deviation_breaks_exactly_what_it_claims() {
         .collect();
     for k in never_failed {
         problems.push(format!("no deviation makes {k} fail"));
+    }
+    let expected_pending: BTreeSet<String> = PENDING.iter().map(|s| s.to_string()).collect();
+    if pending != expected_pending {
+        problems.push(format!(
+            "requirements the mock can break but no scenario cites: {pending:?}; PENDING says {expected_pending:?}"
+        ));
     }
     assert!(
         problems.is_empty(),

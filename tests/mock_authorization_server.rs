@@ -282,18 +282,25 @@ async fn discovery_without_issuer_path() {
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(doc["authorization_endpoint"], format!("{issuer}/authorize"));
     assert_eq!(doc["revocation_endpoint"], format!("{issuer}/revoke"));
-    assert!(doc.get("claims_interaction_endpoint").is_none());
+    assert_eq!(
+        doc["claims_interaction_endpoint"],
+        format!("{issuer}/claims")
+    );
+    assert_eq!(doc["registration_endpoint"], format!("{issuer}/register"));
+    // Opaque RPTs: the AS signs nothing, so it publishes no keys.
+    assert!(doc.get("jwks_uri").is_none());
     assert_eq!(
         doc["grant_types_supported"],
         json!([
             "client_credentials",
             "authorization_code",
-            "urn:ietf:params:oauth:grant-type:uma-ticket"
+            "urn:ietf:params:oauth:grant-type:uma-ticket",
+            "refresh_token"
         ])
     );
     assert_eq!(
         doc["token_endpoint_auth_methods_supported"],
-        json!(["client_secret_basic", "client_secret_post"])
+        json!(["client_secret_basic", "client_secret_post", "none"])
     );
     assert!(
         doc["scopes_supported"]

@@ -34,3 +34,13 @@ Feature: FedAuthz 4 - Permission endpoint
     When the client requests an RPT with the ticket
     And the resource server introspects the RPT
     Then [FED-4-i2] the RPT's permissions are exactly those the ticket was requested for
+
+  @FED-4-i2 @must @as
+  Scenario: a ticket for several resources stands for all of them
+    Given it has registered a resource with scopes "view" and "print"
+    And it has registered a resource with scopes "view" and "download"
+    When it requests one permission per resource it registered, each with scope "view"
+    Then [FED-4-i2] the body holds exactly one ticket
+    When the client requests an RPT with the ticket
+    And the resource server introspects the RPT
+    Then [FED-4-i2] the RPT's permissions are exactly those the ticket was requested for

@@ -8,10 +8,12 @@ Feature: FedAuthz 5 - Token introspection endpoint
     And it has registered a resource with scopes "view" and "print"
 
   @FED-5-b @must @as
-  Scenario: introspecting an RPT gives the UMA-extended answer
+  Scenario: introspecting an RPT gives the UMA-extended answer at the endpoint the document names
     Given the client has obtained an RPT for the resource with scope "view"
     When the resource server introspects the RPT
     Then [FED-5-b] the introspection shows the RPT active with a permissions array
+    When the harness fetches the discovery document from the issuer's well-known location
+    Then [FED-5-b] the document has "introspection_endpoint" as an absolute URL
 
   @FED-5-c @may @as
   Scenario: introspecting a PAT gives a plain RFC 7662 answer

@@ -14,6 +14,7 @@ Feature: FedAuthz 5.1.1 - Authorization server response on token introspection s
     Given the client has obtained an RPT for the resource with scopes "view" and "print"
     When the resource server introspects the RPT
     Then [FED-5.1.1-a] the authorization server answers 200
+    And [FED-5.1.1-a] the introspection reports the RPT active
     And [FED-5.1.1-a] the body is a valid "rpt-introspection-response" document
 
   @FED-5.1.1-b @must @as

@@ -10,3 +10,32 @@ Feature: Grant 5.5 - Permission ticket management
     When the client requests an RPT with the same ticket again
     Then [GRANT-5.5-b] the authorization server answers 400
     And [GRANT-5.5-b] the error is "invalid_grant"
+
+  @GRANT-5.5-c @must @as @serial
+  Scenario: an expired ticket is refused
+    Given the resource server holds a PAT for resource owner "alice"
+    And it has registered a resource with scopes "view"
+    And the client holds a permission ticket for the resource with scope "view"
+    And the permission ticket has outlived its lifetime
+    When the client requests an RPT with the ticket
+    Then [GRANT-5.5-c] the authorization server answers 400
+    And [GRANT-5.5-c] the error is "invalid_grant"
+
+  @GRANT-5.5-c @must @as
+  Scenario: a ticket answered with need_info is spent
+    Given the resource server holds a PAT for resource owner "alice"
+    And it has registered a resource with scopes "view"
+    And resource owner "alice" requires claims before the client gets "view" on the resource
+    And the client holds a permission ticket for the resource with scope "view"
+    When the client requests an RPT with the ticket
+    And the client requests an RPT with the same ticket again
+    Then [GRANT-5.5-c] the authorization server answers 400
+    And [GRANT-5.5-c] the error is "invalid_grant"
+
+  @GRANT-5.5-b @must @as
+  Scenario: one ticket presented twice at once yields one RPT
+    Given the resource server holds a PAT for resource owner "alice"
+    And it has registered a resource with scopes "view"
+    And the client holds a permission ticket for the resource with scope "view"
+    When the client presents the ticket twice at the same moment
+    Then [GRANT-5.5-b] exactly one of the two answers carries an RPT

@@ -84,6 +84,20 @@ pub struct RunArgs {
 pub enum MockCommand {
     /// The reference UMA authorization server.
     As(MockAsArgs),
+    /// The policy hook for the reference AS: reads one JSON action on standard input
+    /// (create-policy, change-policy, delete-policy, approve-request, deny-request,
+    /// list-requests), performs it on the mock's control API and prints one JSON result line.
+    Hook(MockHookArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MockHookArgs {
+    /// Base URL of the mock's control API, `{issuer}/_mock` (loopback hosts only).
+    #[arg(long, value_name = "URL")]
+    pub control_api: String,
+    /// PEM CA certificate to trust for an https control API (e.g. the file of `mock as --ca-out`).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,14 @@
 //! What each subcommand does; `main` only parses and exits with the code returned here.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::time::Duration;
 
-use super::args::{Cli, Command, MockAsArgs, MockCommand, RequirementsArgs, RunArgs, ValidateArgs};
+use serde_json::{Map, Value, json};
+
+use super::args::{
+    Cli, Command, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs, RunArgs, ValidateArgs,
+};
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
 use crate::runner::execute::Selection;
 use crate::runner::features;
@@ -15,6 +21,9 @@ pub async fn dispatch(cli: Cli) -> i32 {
         Command::Mock {
             mock: MockCommand::As(args),
         } => mock_as_command(args).await,
+        Command::Mock {
+            mock: MockCommand::Hook(args),
+        } => mock_hook_command(args).await,
         Command::Requirements(args) => requirements_command(args),
         Command::Deviations => deviations_command(),
         Command::Validate(args) => validate_command(args),
@@ -118,6 +127,240 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
         _ = mock.wait() => {}
     }
     0
+}
+
+/// The most of standard input the hook reads: one action is a few hundred bytes.
+const HOOK_INPUT_CAP: u64 = 64 * 1024;
+/// How long one control API call may take.
+const HOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `mock hook`: the worked example of the vendor hook of issue 4 section 3, for the reference AS.
+/// One JSON result line on standard output, exit code 0 on success and 1 on failure.
+async fn mock_hook_command(args: MockHookArgs) -> i32 {
+    let (result, code) = match hook(&args).await {
+        Ok(result) => {
+            let mut line = Map::from_iter([("ok".to_string(), Value::Bool(true))]);
+            line.extend(result);
+            (Value::Object(line), 0)
+        }
+        Err(error) => (json!({ "ok": false, "error": error }), 1),
+    };
+    println!("{result}");
+    let _ = std::io::stdout().flush();
+    code
+}
+
+async fn hook(args: &MockHookArgs) -> Result<Map<String, Value>, String> {
+    let base = control_api_base(&args.control_api)?;
+    // Standard input is read off the runtime: it blocks until the writer closes it.
+    let input = tokio::task::spawn_blocking(|| {
+        let mut input = Vec::new();
+        std::io::stdin()
+            .take(HOOK_INPUT_CAP)
+            .read_to_end(&mut input)
+            .map(|_| input)
+    })
+    .await
+    .map_err(|e| format!("cannot read standard input: {e}"))?
+    .map_err(|e| format!("cannot read the action from standard input: {e}"))?;
+    let Ok(Value::Object(mut action)) = serde_json::from_slice::<Value>(&input) else {
+        return Err("standard input must hold one JSON object with an \"action\"".into());
+    };
+    let name = match action.remove("action") {
+        Some(Value::String(name)) => name,
+        _ => return Err("the action object needs an \"action\" string".into()),
+    };
+    let client = hook_client(args)?;
+    let text = |action: &Map<String, Value>, key: &str| -> Option<String> {
+        action.get(key).and_then(Value::as_str).map(str::to_string)
+    };
+    match name.as_str() {
+        "create-policy" => {
+            let answer = control_call(
+                &client,
+                reqwest::Method::POST,
+                &base,
+                &["policies"],
+                Some(&action),
+            )
+            .await?;
+            Ok(pick(&answer, &["policy_id"]))
+        }
+        "change-policy" => {
+            let id = text(&action, "policy_id").ok_or("change-policy needs \"policy_id\"")?;
+            action.remove("policy_id");
+            control_call(
+                &client,
+                reqwest::Method::PUT,
+                &base,
+                &["policies", &id],
+                Some(&action),
+            )
+            .await?;
+            Ok(Map::from_iter([("policy_id".to_string(), Value::from(id))]))
+        }
+        "delete-policy" => {
+            let id = text(&action, "policy_id").ok_or("delete-policy needs \"policy_id\"")?;
+            control_call(
+                &client,
+                reqwest::Method::DELETE,
+                &base,
+                &["policies", &id],
+                None,
+            )
+            .await?;
+            Ok(Map::from_iter([("policy_id".to_string(), Value::from(id))]))
+        }
+        "approve-request" | "deny-request" => {
+            let id = match (text(&action, "request_id"), text(&action, "ticket")) {
+                (Some(id), _) => id,
+                (None, Some(ticket)) => request_for_ticket(&client, &base, &ticket).await?,
+                (None, None) => return Err(format!("{name} needs \"request_id\" or \"ticket\"")),
+            };
+            let verb = if name == "approve-request" {
+                "approve"
+            } else {
+                "deny"
+            };
+            let answer = control_call(
+                &client,
+                reqwest::Method::POST,
+                &base,
+                &["requests", &id, verb],
+                None,
+            )
+            .await?;
+            Ok(pick(&answer, &["request_id", "status"]))
+        }
+        "list-requests" => {
+            let answer =
+                control_call(&client, reqwest::Method::GET, &base, &["requests"], None).await?;
+            Ok(pick(&answer, &["requests"]))
+        }
+        other => Err(format!(
+            "unknown action {other:?}; known: create-policy, change-policy, delete-policy, approve-request, deny-request, list-requests"
+        )),
+    }
+}
+
+/// The control API's base URL, refused unless it is http(s) on a loopback host: the hook acts
+/// on a local mock and sends nothing anywhere else.
+fn control_api_base(given: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(given).map_err(|e| format!("--control-api {given:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--control-api {given:?}: only http and https are supported"
+        ));
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if !loopback {
+        return Err(format!(
+            "--control-api {given:?}: the host must be a loopback address"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
+        return Err(format!(
+            "--control-api {given:?}: give a base URL without query or fragment"
+        ));
+    }
+    Ok(url)
+}
+
+fn hook_client(args: &MockHookArgs) -> Result<reqwest::Client, String> {
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(HOOK_TIMEOUT);
+    if let Some(path) = &args.ca {
+        let pem = std::fs::read(path).map_err(|e| format!("--ca {}: {e}", path.display()))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("--ca {}: {e}", path.display()))?;
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))
+}
+
+/// One control API call; a non-2xx answer is an error carrying the mock's description.
+async fn control_call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    base: &url::Url,
+    segments: &[&str],
+    body: Option<&Map<String, Value>>,
+) -> Result<Value, String> {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .map_err(|_| "the control API URL cannot take a path".to_string())?
+        .pop_if_empty()
+        .extend(segments);
+    let mut request = client.request(method, url.clone());
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("{url}: no answer: {e}"))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| format!("{url}: unreadable answer: {e}"))?;
+    let answer: Value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    if !status.is_success() {
+        let why = answer
+            .get("error_description")
+            .and_then(Value::as_str)
+            .map_or_else(|| answer.to_string(), str::to_string);
+        return Err(format!(
+            "the control API answered {}: {why}",
+            status.as_u16()
+        ));
+    }
+    Ok(answer)
+}
+
+/// The pending owner request a ticket was handed out for.
+async fn request_for_ticket(
+    client: &reqwest::Client,
+    base: &url::Url,
+    ticket: &str,
+) -> Result<String, String> {
+    let answer = control_call(client, reqwest::Method::GET, base, &["requests"], None).await?;
+    answer
+        .get("requests")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|r| {
+            r.get("tickets")
+                .and_then(Value::as_array)
+                .is_some_and(|t| t.iter().any(|v| v.as_str() == Some(ticket)))
+        })
+        .and_then(|r| r.get("request_id").and_then(Value::as_str))
+        .map(str::to_string)
+        .ok_or_else(|| "no pending owner request was handed this ticket".to_string())
+}
+
+/// The named members of a control API answer.
+fn pick(answer: &Value, names: &[&str]) -> Map<String, Value> {
+    names
+        .iter()
+        .filter_map(|name| Some((name.to_string(), answer.get(*name)?.clone())))
+        .collect()
 }
 
 fn requirements_command(args: RequirementsArgs) -> i32 {

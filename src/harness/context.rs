@@ -53,6 +53,12 @@ impl RunContext {
         self.tokens.lock().await.get(key).cloned()
     }
 
+    /// Drops every cached token: after time has moved (a mock clock, a real wait) they may have
+    /// expired, and a stale PAT would be blamed on the check that uses it.
+    pub async fn forget_tokens(&self) {
+        self.tokens.lock().await.clear();
+    }
+
     pub async fn cache_token(&self, key: &str, token: &str) {
         self.tokens
             .lock()

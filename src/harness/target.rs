@@ -65,12 +65,17 @@ pub struct AuthorizationServerTarget {
     pub token_without_protection_scope: Option<TokenSource>,
     /// A client the AS grants what it asks for the owners' resources (UMA grant scenarios).
     pub uma_client: Option<ClientCredentials>,
+    /// A public client (no secret) with pre-registered claims redirect URIs (GRANT-3.3-i1).
+    pub uma_public_client_id: Option<String>,
     /// The control API of a reference mock (move its clock); `None` for a vendor's AS.
     pub control_api: Option<String>,
     /// Where endpoints are when the discovery document does not say so usably, by discovery
     /// member name (`permission_endpoint`, ...), so one broken member does not hide every other
     /// verdict. The discovery scenarios still judge the document itself.
     pub endpoint_fallbacks: std::collections::BTreeMap<String, String>,
+    /// How scenarios arrange policies and answer for the owner: the target's hook command, or
+    /// a reference mock's control API. `None`: the policy-dependent scenarios are skipped.
+    pub policy_admin: Option<crate::harness::roles::policy_admin::PolicyAdmin>,
 }
 
 /// A confidential client's credentials at the token endpoint.
@@ -106,6 +111,7 @@ impl Target {
             TokenSource::ClientCredentials { client_secret, .. } => client_secret.clone(),
             TokenSource::Static { token } => token.clone(),
         })
+        .chain(as_.uma_client.iter().map(|c| c.client_secret.clone()))
         .collect()
     }
 }

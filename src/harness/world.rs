@@ -61,6 +61,14 @@ pub struct UmaWorld {
     pub ticket: Option<(String, Vec<Permission>)>,
     /// The latest RPT, with its `expires_in` if the AS gave one.
     pub rpt: Option<(String, Option<u64>)>,
+    /// The RPT held before the latest one was issued (upgrade scenarios).
+    pub previous_rpt: Option<String>,
+    /// The body of the latest successful RPT response.
+    pub rpt_response: Option<Value>,
+    /// Every permission a ticket of this scenario was requested for, oldest first.
+    pub ticket_history: Vec<Permission>,
+    /// How many of two simultaneous presentations of one ticket got an RPT.
+    pub race_rpts: Option<usize>,
 }
 
 /// A permission as a resource server requests it (FedAuthz 4.1).

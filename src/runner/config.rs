@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::harness::roles::policy_admin::PolicyAdmin;
 use crate::harness::target::{
     AuthorizationServerTarget, ClientAuthMethod, ClientCredentials, Profile, RELAXABLE_CHECKS,
     Target, TokenSource,
@@ -58,12 +59,23 @@ pub struct AuthorizationServerSection {
     pub token_without_protection_scope: Option<TokenSection>,
     #[serde(default)]
     pub uma_client: Option<ClientSection>,
+    #[serde(default)]
+    pub uma_public_client_id: Option<String>,
     /// Base URL of a reference mock's control API; vendors leave it out.
     #[serde(default)]
     pub control_api: Option<String>,
     /// Endpoints to use when the discovery document lacks them or names them unusably.
     #[serde(default)]
     pub endpoints: EndpointsSection,
+    /// A command that performs policy actions at the AS (one JSON action on standard input).
+    #[serde(default)]
+    pub hook: Option<HookSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookSection {
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -91,8 +103,13 @@ impl EndpointsSection {
         let mut map = std::collections::BTreeMap::new();
         for (member, value) in pairs {
             if let Some(url) = value {
-                url::Url::parse(url)
+                let parsed = url::Url::parse(url)
                     .map_err(|e| format!("authorization_server.endpoints: {url:?}: {e}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(format!(
+                        "authorization_server.endpoints: {url:?} is not an http(s) URL"
+                    ));
+                }
                 map.insert(member.to_string(), url.clone());
             }
         }
@@ -216,8 +233,17 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
                 client_secret: c.client_secret.clone(),
                 auth_method: c.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
             }),
+            uma_public_client_id: as_.uma_public_client_id.clone(),
             control_api: as_.control_api.clone(),
             endpoint_fallbacks: as_.endpoints.by_member().map_err(&invalid)?,
+            policy_admin: match (&as_.hook, &as_.control_api) {
+                (Some(hook), _) if hook.command.is_empty() => {
+                    return Err(invalid("authorization_server.hook.command is empty".into()));
+                }
+                (Some(hook), _) => Some(PolicyAdmin::Command(hook.command.clone())),
+                (None, Some(control)) => Some(PolicyAdmin::ControlApi(control.clone())),
+                (None, None) => None,
+            },
         },
         profile,
         clock_skew: Duration::from_secs(file.clock_skew_secs.unwrap_or(5)),
@@ -242,6 +268,12 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
         let path = base.map(|b| b.join(ca)).unwrap_or_else(|| ca.into());
         let pem = std::fs::read(&path)
             .map_err(|e| invalid(format!("http.ca_certificates: {}: {e}", path.display())))?;
+        if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(invalid(format!(
+                "http.ca_certificates: {} holds no PEM certificate",
+                path.display()
+            )));
+        }
         driver.extra_roots_pem.push(pem);
     }
     if file.concurrency == Some(0) {

@@ -80,6 +80,11 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
 
     let (mut loaded, mock) = match &options.config {
         Some(path) => {
+            if options.plain_http || options.fixtures_dir.is_some() {
+                return Err(RunError::Usage(
+                    "--http and --fixtures apply to the built-in mocks only, not to a --config target".into(),
+                ));
+            }
             if !options.deviations.is_empty() {
                 return Err(RunError::Usage(
                     "--deviate applies to the built-in mocks only, not to a --config target".into(),

@@ -4,6 +4,7 @@
 
 pub mod discovery;
 pub mod permissions;
+pub mod policy_admin;
 pub mod registration;
 pub mod tokens;
 pub mod uri;

@@ -114,8 +114,14 @@ async fn profiles_declared(w: &mut UmaWorld, _a: Args) -> StepResult {
 }
 
 async fn introspection_declared(w: &mut UmaWorld, _a: Args) -> StepResult {
-    match w.ctx()?.target.authorization_server.introspection {
+    let as_ = w.ctx()?.target.authorization_server.clone();
+    // A target that tells the harness where its introspection endpoint is offers introspection.
+    let implied = as_
+        .endpoint_fallbacks
+        .contains_key("introspection_endpoint");
+    match as_.introspection {
         Some(true) => Ok(()),
+        None if implied => Ok(()),
         Some(false) => Err(StepError::Skip("the target declares no UMA token introspection support".into())),
         None => Err(StepError::Skip(
             "the target does not declare whether it supports UMA token introspection (authorization_server.introspection)".into(),

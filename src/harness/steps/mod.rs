@@ -4,6 +4,7 @@
 
 pub mod adapter;
 mod discovery;
+mod grant;
 mod introspection;
 mod permissions;
 mod registration;
@@ -65,6 +66,7 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(tokens::steps());
     all.extend(registration::steps());
     all.extend(permissions::steps());
+    all.extend(grant::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all

@@ -79,6 +79,11 @@ pub fn steps() -> Vec<StepDef> {
             exactly_one_ticket
         ),
         def!(Then, r#"the error is "([a-z_]+)""#, error_is),
+        def!(
+            Given,
+            r"the permission ticket has outlived its lifetime",
+            ticket_expires
+        ),
     ]
 }
 
@@ -115,6 +120,7 @@ async fn send_permissions(
         .clone();
     if let Some(ticket) = answer.as_ref().ok().and_then(perm::ticket_of) {
         w.ctx()?.driver.secrets().register(&ticket);
+        w.ticket_history.extend(permissions.iter().cloned());
         w.ticket = Some((ticket, permissions));
     }
     Ok(())
@@ -231,6 +237,7 @@ async fn obtain_ticket(w: &mut UmaWorld, scopes: Vec<String>) -> Result<String, 
         StepError::Setup(format!("no permission ticket: {}", describe(&response)))
     })?;
     w.ctx()?.driver.secrets().register(&ticket);
+    w.ticket_history.push(permission.clone());
     w.ticket = Some((ticket.clone(), vec![permission]));
     Ok(ticket)
 }
@@ -254,6 +261,7 @@ async fn has_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
     w.ctx()?.driver.secrets().register(&issued.access_token);
     let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
     w.rpt = Some((issued.access_token, expires_in));
+    w.rpt_response = Some(issued.body.clone());
     Ok(())
 }
 
@@ -276,6 +284,7 @@ async fn requests_rpt(w: &mut UmaWorld, _a: Args) -> StepResult {
         w.ctx()?.driver.secrets().register(&issued.access_token);
         let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
         w.rpt = Some((issued.access_token, expires_in));
+        w.rpt_response = Some(issued.body.clone());
     }
     Ok(())
 }
@@ -311,4 +320,18 @@ async fn error_is(w: &mut UmaWorld, a: Args) -> StepResult {
         }
     });
     w.judge(&a.cite, outcome, None)
+}
+
+/// Long past any reasonable ticket lifetime (the reference AS's tickets live 300 s), yet short of
+/// the day a PAT might live.
+const PAST_TICKET_LIFETIME_SECS: u64 = 901;
+
+async fn ticket_expires(w: &mut UmaWorld, _a: Args) -> StepResult {
+    if w.ctx()?.target.authorization_server.control_api.is_none() {
+        return Err(StepError::Skip(
+            "a ticket's lifetime cannot be read off the wire, so its expiry needs a control API"
+                .into(),
+        ));
+    }
+    super::introspection::pass_time(w, PAST_TICKET_LIFETIME_SECS).await
 }

@@ -78,10 +78,43 @@ pub(crate) enum Deviation {
     IntrospectionAnyTokenAsPat,
     TicketsReusable,
     IntrospectionPatScopeArray,
+    NeedInfoTicketReusable,
+    NeedInfoSameTicket,
+    NeedInfoWithoutTicket,
+    NeedInfoWithoutClaimsOrRedirect,
+    RptResponseWithScope,
+    UpgradeWithoutFlag,
+    UpgradeKeepsOldRptActive,
+    ClaimsRedirectStateDropped,
+    ClaimsRedirectUriNotValidated,
+    ClaimsRedirectSameTicket,
+    ClaimsRedirectDropsQuery,
+    ClaimsInteractionNoCsrf,
+    AccessDeniedInsteadOfRequestDenied,
+    RequestSubmittedWithoutTicket,
+    RequestSubmittedSameTicket,
+    ClaimTokenSignatureUnchecked,
+    ClaimTokenAudienceIgnored,
+    PctUsableByOtherClient,
+    PctRevealsClaims,
+    RefreshReassesses,
+    TokenErrorsNotJson,
+    UnknownTicketInvalidRequest,
+    RequestedScopeIgnored,
+    NeedInfoStatus401,
+    TicketsNeverExpire,
+    DcrRejectsClaimsRedirectUris,
+    PublicClientUnsupported,
+    SequentialTickets,
+    RevocationIgnoresPctHint,
+    ConcurrentTicketRedemption,
+    RefreshBroadensScope,
+    RptResponseWithoutTokenType,
+    RefreshTokenAsObject,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 62] = [
+    const ALL: [Deviation; 95] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -144,6 +177,39 @@ impl Deviation {
         Deviation::IntrospectionAnyTokenAsPat,
         Deviation::TicketsReusable,
         Deviation::IntrospectionPatScopeArray,
+        Deviation::NeedInfoTicketReusable,
+        Deviation::NeedInfoSameTicket,
+        Deviation::NeedInfoWithoutTicket,
+        Deviation::NeedInfoWithoutClaimsOrRedirect,
+        Deviation::RptResponseWithScope,
+        Deviation::UpgradeWithoutFlag,
+        Deviation::UpgradeKeepsOldRptActive,
+        Deviation::ClaimsRedirectStateDropped,
+        Deviation::ClaimsRedirectUriNotValidated,
+        Deviation::ClaimsRedirectSameTicket,
+        Deviation::ClaimsRedirectDropsQuery,
+        Deviation::ClaimsInteractionNoCsrf,
+        Deviation::AccessDeniedInsteadOfRequestDenied,
+        Deviation::RequestSubmittedWithoutTicket,
+        Deviation::RequestSubmittedSameTicket,
+        Deviation::ClaimTokenSignatureUnchecked,
+        Deviation::ClaimTokenAudienceIgnored,
+        Deviation::PctUsableByOtherClient,
+        Deviation::PctRevealsClaims,
+        Deviation::RefreshReassesses,
+        Deviation::TokenErrorsNotJson,
+        Deviation::UnknownTicketInvalidRequest,
+        Deviation::RequestedScopeIgnored,
+        Deviation::NeedInfoStatus401,
+        Deviation::TicketsNeverExpire,
+        Deviation::DcrRejectsClaimsRedirectUris,
+        Deviation::PublicClientUnsupported,
+        Deviation::SequentialTickets,
+        Deviation::RevocationIgnoresPctHint,
+        Deviation::ConcurrentTicketRedemption,
+        Deviation::RefreshBroadensScope,
+        Deviation::RptResponseWithoutTokenType,
+        Deviation::RefreshTokenAsObject,
     ];
 
     fn bit(self) -> u128 {
@@ -168,7 +234,7 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 62] = [
+static CATALOGUE: [DeviationInfo; 95] = [
     dev(
         "discovery-without-permission-endpoint",
         &["FED-2-a", "FED-1.5-b"],
@@ -176,7 +242,7 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "discovery-without-introspection-endpoint",
-        &["FED-2-c", "FED-1.5-b"],
+        &["FED-2-c", "FED-1.5-b", "FED-5-b"],
         "The discovery document omits introspection_endpoint although introspection is served.",
     ),
     dev(
@@ -351,7 +417,7 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "discovery-relative-introspection-endpoint",
-        &["FED-1.5-a", "FED-1.5-b", "FED-2-c", "GRANT-2-b"],
+        &["FED-1.5-a", "FED-1.5-b", "FED-2-c", "GRANT-2-b", "FED-5-b"],
         "The discovery document publishes introspection_endpoint as the relative URI \"/introspect\".",
     ),
     dev(
@@ -392,7 +458,7 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "permission-rejects-array",
-        &["FED-4-b", "FED-4.1-i1", "FED-4.2-i1"],
+        &["FED-4-b", "FED-4.1-i1", "FED-4.2-i1", "FED-4-i2"],
         "The permission endpoint refuses an array body (several permissions, or even one) with 400 invalid_request.",
     ),
     dev(
@@ -427,7 +493,7 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "permission-ticket-per-permission",
-        &["FED-4.2-i1", "FED-4-b"],
+        &["FED-4.2-i1", "FED-4-b", "FED-4-i2"],
         "A request for several permissions gets {\"tickets\": [...]}, one ticket per permission, and no ticket member.",
     ),
     dev(
@@ -447,7 +513,15 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "introspection-without-permissions",
-        &["FED-5.1.1-c", "FED-5-b", "FED-5.1.1-a", "FED-4-i2"],
+        &[
+            "FED-5.1.1-c",
+            "FED-5-b",
+            "FED-5.1.1-a",
+            "FED-4-i2",
+            "FED-5.1.1-d",
+            "FED-5.1.1-e",
+            "FED-5.1.1-f",
+        ],
         "Introspection of an active RPT has no permissions member.",
     ),
     dev(
@@ -498,13 +572,178 @@ static CATALOGUE: [DeviationInfo; 62] = [
     ),
     dev(
         "tickets-reusable",
-        &["GRANT-5.5-b"],
+        &["GRANT-5.5-b", "GRANT-5.5-c"],
         "A permission ticket stays valid after the token endpoint used it, so it can be redeemed again.",
     ),
     dev(
         "introspection-pat-scope-array",
         &["FED-5-c"],
         "Introspection of a PAT gives scope as a JSON array instead of a space-separated string.",
+    ),
+    dev(
+        "need-info-ticket-reusable",
+        &["GRANT-5.5-c"],
+        "After need_info, the ticket the client presented stays valid beside the new one.",
+    ),
+    dev(
+        "need-info-same-ticket",
+        &["GRANT-3.3.6-d"],
+        "need_info hands back the ticket the client presented (still used up, so the process cannot go on) instead of a new one.",
+    ),
+    dev(
+        "need-info-without-ticket",
+        &["GRANT-3.3.6-b"],
+        "need_info carries no ticket member (and no new ticket is issued).",
+    ),
+    dev(
+        "need-info-without-claims-or-redirect",
+        &["GRANT-3.3.6-c"],
+        "need_info carries neither required_claims nor redirect_user.",
+    ),
+    dev(
+        "rpt-response-with-scope",
+        &["GRANT-3.3.5-j"],
+        "The RPT response carries a scope member: every scope of the RPT's permissions, space-separated.",
+    ),
+    dev(
+        "upgrade-without-flag",
+        &["GRANT-3.3.5-g", "GRANT-3.3.5.1-i1"],
+        "An upgraded RPT carries the previous RPT's permissions, but the response has no upgraded member.",
+    ),
+    dev(
+        "upgrade-keeps-old-rpt-active",
+        &["GRANT-3.3.5.1-c"],
+        "After an upgrade, the previous RPT (and its refresh token) stays active.",
+    ),
+    dev(
+        "claims-redirect-state-dropped",
+        &["GRANT-3.3.3-d"],
+        "The redirect back from the claims interaction endpoint never carries state.",
+    ),
+    dev(
+        "claims-redirect-uri-not-validated",
+        &["GRANT-3.3.2-l", "GRANT-3.3.3-h"],
+        "The claims interaction endpoint redirects to any absolute claims_redirect_uri, registered or not.",
+    ),
+    dev(
+        "claims-redirect-same-ticket",
+        &["GRANT-3.3.3-b"],
+        "The redirect back from the claims interaction endpoint carries the ticket the client sent (still used up; what was gathered is lost) instead of a new one.",
+    ),
+    dev(
+        "claims-redirect-drops-query",
+        &["GRANT-3.3.2-f"],
+        "The redirect back replaces the query of the claims redirect URI instead of adding to it.",
+    ),
+    dev(
+        "claims-interaction-no-csrf",
+        &["GRANT-5.1-a"],
+        "The claims form is accepted without its CSRF token: a post without it completes the client's latest pending interaction, or presents the ticket it carries.",
+    ),
+    dev(
+        "access-denied-instead-of-request-denied",
+        &["GRANT-3.3.6-i5"],
+        "A policy denial is answered 403 access_denied instead of request_denied.",
+    ),
+    dev(
+        "request-submitted-without-ticket",
+        &["GRANT-3.3.6-n"],
+        "request_submitted carries no ticket member (and no new ticket is issued).",
+    ),
+    dev(
+        "request-submitted-same-ticket",
+        &["GRANT-3.3.6-p"],
+        "request_submitted hands back the ticket the client presented (still used up, so polling gets invalid_grant) instead of a new one.",
+    ),
+    dev(
+        "claim-token-signature-unchecked",
+        &["GRANT-5.7-b"],
+        "Pushed claim tokens are taken on their face: no signature check, and neither the issuer nor the pushing client is checked against the trusted identity providers.",
+    ),
+    dev(
+        "claim-token-audience-ignored",
+        &["GRANT-5.7-c"],
+        "The audience of pushed claim tokens is not checked.",
+    ),
+    dev(
+        "pct-usable-by-other-client",
+        &["GRANT-5.2-e"],
+        "Any client may present any PCT.",
+    ),
+    dev(
+        "pct-reveals-claims",
+        &["GRANT-3.3.5-d", "GRANT-3.3.5-e"],
+        "The PCT is the base64url JSON of the requesting party's claims.",
+    ),
+    dev(
+        "refresh-reassesses",
+        &["GRANT-3.6-d"],
+        "A refresh runs the owner's policies again and answers invalid_grant if they no longer grant the permissions.",
+    ),
+    dev(
+        "token-errors-not-json",
+        &["GRANT-3.3.6-i1"],
+        "Errors of UMA grant requests are sent with Content-Type text/plain (the body is unchanged).",
+    ),
+    dev(
+        "unknown-ticket-invalid-request",
+        &["GRANT-3.3.6-i2"],
+        "A ticket this AS never issued is answered 400 invalid_request instead of invalid_grant.",
+    ),
+    dev(
+        "requested-scope-ignored",
+        &["GRANT-3.3.6-i3"],
+        "A requested scope that none of the ticket's resources has is ignored instead of answered invalid_scope.",
+    ),
+    dev(
+        "need-info-status-401",
+        &["GRANT-3.3.6-i4"],
+        "need_info is sent with status 401 instead of 403.",
+    ),
+    dev(
+        "tickets-never-expire",
+        &["GRANT-5.5-c"],
+        "Permission tickets never expire.",
+    ),
+    dev(
+        "dcr-rejects-claims-redirect-uris",
+        &["GRANT-2-g"],
+        "Dynamic client registration refuses claims_redirect_uris with 400 invalid_client_metadata.",
+    ),
+    dev(
+        "public-client-unsupported",
+        &["GRANT-3.3-i1"],
+        "Public clients (client_id without a secret) are refused with 401 invalid_client.",
+    ),
+    dev(
+        "sequential-tickets",
+        &["GRANT-5.4-a", "GRANT-3.3.5-c"],
+        "Permission tickets and PCTs are counters: \"1\", \"2\", ...",
+    ),
+    dev(
+        "revocation-ignores-pct-hint",
+        &["GRANT-3.7-i1"],
+        "Revocation with token_type_hint=pct looks only at access and refresh tokens, so the PCT stays usable.",
+    ),
+    dev(
+        "concurrent-ticket-redemption",
+        &["GRANT-5.5-b"],
+        "The token endpoint reads the ticket, waits, then uses it up: two presentations of one ticket at the same time can both succeed.",
+    ),
+    dev(
+        "refresh-broadens-scope",
+        &["GRANT-3.6-c"],
+        "A refresh narrowed by scope gets every scope registered for the resources instead.",
+    ),
+    dev(
+        "rpt-response-without-token-type",
+        &["GRANT-3.3.5-i1", "GRANT-3.3-i1"],
+        "The RPT response has no token_type.",
+    ),
+    dev(
+        "refresh-token-as-object",
+        &["GRANT-3.3.5-a", "GRANT-3.6-a", "GRANT-3.3.5-i1"],
+        "The RPT response carries refresh_token as a JSON object wrapping the token.",
     ),
 ];
 

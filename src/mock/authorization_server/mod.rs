@@ -1,9 +1,9 @@
 //! The reference UMA 2.0 authorization server: a spec-faithful mock of the AS side of UMA Grant and
 //! FedAuthz, with switchable [deviations](deviations()) that break chosen requirements on purpose.
 //!
-//! It is split into a domain core (`core`: clients, tokens, registered resources, tickets, clock;
-//! no HTTP) and an HTTP adapter (`http`: routes, parsing, error mapping). Fixtures come from
-//! `mocks/authorization-server/` (see `mocks/README.md`).
+//! It is split into a domain core (`core`: clients, tokens, registered resources, tickets,
+//! policies, claims, PCTs, clock; no HTTP) and an HTTP adapter (`http`: routes, parsing, error
+//! mapping). Fixtures come from `mocks/authorization-server/` (see `mocks/README.md`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), uma_conformance::mock::authorization_server::MockError> {
@@ -28,9 +28,13 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use core::policy::ClaimHint;
 pub use deviations::{DeviationInfo, deviations};
 pub use error::MockError;
-pub use fixtures::{ClientFixture, Fixtures, ResourceOwnerFixture, ServerFixture};
+pub use fixtures::{
+    ClientFixture, Fixtures, IdentityProviderFixture, OutcomeFixture, PolicyFixture,
+    RequestingPartyFixture, ResourceOwnerFixture, RptFormat, ServerFixture, TimeOfDayFixture,
+};
 pub use tls::TlsMode;
 
 use deviations::DeviationSet;

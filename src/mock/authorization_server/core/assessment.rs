@@ -2,11 +2,11 @@
 //! the permissions an RPT may carry, or the reason it may not.
 //!
 //! Two steps. [`requested_permissions`] assembles RequestedScopes(resource) for every resource of
-//! the ticket (steps 1 and 2). [`assess`] asks the owner's policy about each and decides the
-//! result (steps 3 and 4 and the results phase). Claims, PCTs and owner approval will feed into
-//! `assess` and come out as further [`Outcome`]s (need_info, request_submitted).
+//! the ticket (steps 1 and 2). [`assess`] asks the owner's policies about each and decides the
+//! result (steps 3 and 4 and the results phase): an RPT, or request_denied, need_info or
+//! request_submitted.
 
-use super::policy::{Answer, Policies, Question};
+use super::policy::{ClaimHint, Facts, Policies, ResourceFacts, Verdict};
 use super::resources::{Partition, ResourceRegistry, View, registered_scopes};
 use super::tickets::Ticket;
 
@@ -34,11 +34,19 @@ pub(crate) enum Outcome {
     /// Some requested scope did not pass, and nothing the client could add would change that
     /// (request_denied).
     Denied,
+    /// Claims would help (need_info).
+    NeedInfo {
+        hints: Vec<ClaimHint>,
+        redirect_user: bool,
+    },
+    /// The owner has to decide (request_submitted).
+    Submitted,
 }
 
 /// Steps 1 and 2: for each resource of the ticket, TicketScopes(resource) plus the scopes the
 /// client asked for at the token endpoint, counted only if the client is pre-registered for them
-/// and the resource registers them.
+/// and the resource registers them. With `ignore_unavailable`, a requested scope no resource has
+/// is dropped instead of refused (a deviation).
 ///
 /// A resource deregistered after the ticket was issued is no longer protected (FedAuthz 3), so
 /// it drops out, and ticket scopes the resource no longer registers drop with it.
@@ -47,6 +55,7 @@ pub(crate) fn requested_permissions(
     resources: &ResourceRegistry,
     client_registered_scopes: &[String],
     client_requested_scopes: &[String],
+    ignore_unavailable: bool,
 ) -> Result<Vec<Requested>, Unassessable> {
     let live: Vec<_> = ticket
         .permissions
@@ -65,7 +74,9 @@ pub(crate) fn requested_permissions(
             .iter()
             .any(|(_, registered)| registered.contains(&s.as_str()))
     }) {
-        return Err(Unassessable::ScopeNotAvailable(unavailable.clone()));
+        if !ignore_unavailable {
+            return Err(Unassessable::ScopeNotAvailable(unavailable.clone()));
+        }
     }
     let extra: Vec<&String> = client_requested_scopes
         .iter()
@@ -96,30 +107,59 @@ pub(crate) fn requested_permissions(
 
 /// Steps 3 and 4 and the results phase. The mock grants all or nothing: when some requested
 /// scope does not pass it answers with an error rather than a partial RPT, one of the two
-/// choices Grant 3.3.4 leaves to the AS.
-pub(crate) fn assess(policies: &Policies, client_id: &str, requested: Vec<Requested>) -> Outcome {
+/// choices Grant 3.3.4 leaves to the AS. The worst verdict of any resource decides: a denial
+/// cannot be helped, claims may help, and the owner is asked only when nothing else stands in
+/// the way.
+pub(crate) fn assess(
+    policies: &Policies,
+    resources: &ResourceRegistry,
+    requested: Vec<Requested>,
+    facts: &Facts<'_>,
+) -> Outcome {
+    let mut worst = Verdict::Granted;
+    let mut hints: Vec<ClaimHint> = Vec::new();
+    let mut redirect_user = false;
     for item in &requested {
-        let answer = policies.evaluate(Question {
-            owner: &item.partition.owner,
-            client_id,
-            scopes: &item.scopes,
-        });
-        let all_pass = match answer {
-            Answer::Grant(candidate) => item.scopes.iter().all(|s| candidate.contains(s)),
-            Answer::Deny => false,
-        };
-        if !all_pass {
-            return Outcome::Denied;
+        let resource_type = resources
+            .get(View::Partition(&item.partition), &item.resource_id)
+            .and_then(|d| d.get("type"))
+            .and_then(serde_json::Value::as_str);
+        let decision = policies.decide(
+            ResourceFacts {
+                owner: &item.partition.owner,
+                resource_id: &item.resource_id,
+                resource_type,
+            },
+            &item.scopes,
+            facts,
+        );
+        if decision.verdict == Verdict::NeedInfo {
+            for hint in decision.hints {
+                if !hints.contains(&hint) {
+                    hints.push(hint);
+                }
+            }
+            redirect_user |= decision.redirect_user;
         }
+        worst = worst.max(decision.verdict);
     }
-    Outcome::Granted(requested)
+    match worst {
+        Verdict::Granted => Outcome::Granted(requested),
+        Verdict::Denied => Outcome::Denied,
+        Verdict::NeedInfo => Outcome::NeedInfo {
+            hints,
+            redirect_user,
+        },
+        Verdict::Submitted => Outcome::Submitted,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::authorization_server::core::tickets::Permission;
-    use crate::mock::authorization_server::fixtures::{PolicyFixture, RuleFixture};
+    use crate::mock::authorization_server::core::claims::RequestingParty;
+    use crate::mock::authorization_server::core::tickets::{Permission, TicketContext};
+    use crate::mock::authorization_server::fixtures::PolicyFixture;
     use serde_json::{Value, json};
 
     fn alice() -> Partition {
@@ -152,6 +192,7 @@ mod tests {
                 .collect(),
             issued_at: 0,
             expires_at: 100,
+            context: TicketContext::default(),
         }
     }
 
@@ -168,6 +209,7 @@ mod tests {
             &registry,
             &strings(&["download"]),
             &strings(&["download"]),
+            false,
         )
         .unwrap();
         assert_eq!(requested[0].scopes, ["edit", "download"]);
@@ -175,14 +217,18 @@ mod tests {
 
         // Not pre-registered: the scope is ignored.
         let requested =
-            requested_permissions(&ticket, &registry, &[], &strings(&["download"])).unwrap();
+            requested_permissions(&ticket, &registry, &[], &strings(&["download"]), false).unwrap();
         assert_eq!(requested[0].scopes, ["edit"]);
 
         // Available on no resource of the ticket: invalid_scope.
         assert_eq!(
-            requested_permissions(&ticket, &registry, &[], &strings(&["fly"])),
+            requested_permissions(&ticket, &registry, &[], &strings(&["fly"]), false),
             Err(Unassessable::ScopeNotAvailable("fly".into()))
         );
+        // Unless unavailable scopes are ignored.
+        let ignored =
+            requested_permissions(&ticket, &registry, &[], &strings(&["fly"]), true).unwrap();
+        assert_eq!(ignored[0].scopes, ["edit"]);
     }
 
     #[test]
@@ -192,32 +238,78 @@ mod tests {
         let gone = register(&mut registry, &["view"]);
         assert!(registry.delete(View::Everything, &gone));
         let both = ticket(&[(&kept, &["view"]), (&gone, &["view"])]);
-        let requested = requested_permissions(&both, &registry, &[], &[]).unwrap();
+        let requested = requested_permissions(&both, &registry, &[], &[], false).unwrap();
         assert_eq!(requested.len(), 1);
         assert_eq!(requested[0].resource_id, kept);
         assert_eq!(
-            requested_permissions(&ticket(&[(&gone, &[])]), &registry, &[], &[]),
+            requested_permissions(&ticket(&[(&gone, &[])]), &registry, &[], &[], false),
             Err(Unassessable::NoResourceLeft)
         );
     }
 
     #[test]
-    fn all_or_nothing() {
-        let policies = Policies::from_fixtures(&[PolicyFixture {
-            resource_owner: "alice".into(),
-            rules: vec![RuleFixture::GrantRequested {
-                clients: vec!["app".into()],
-            }],
-        }]);
-        let requested = vec![Requested {
-            partition: alice(),
-            resource_id: "r".into(),
-            scopes: strings(&["view"]),
-        }];
+    fn all_or_nothing_and_the_worst_verdict_decides() {
+        let fixture = |v: Value| -> PolicyFixture { serde_json::from_value(v).unwrap() };
+        let policies = Policies::from_fixtures(&[
+            fixture(json!({"owner": "alice", "outcome": "grant", "clients": ["app"]})),
+            fixture(
+                json!({"owner": "alice", "resource_type": "t:record", "outcome": "need_claims"}),
+            ),
+            fixture(json!({"owner": "alice", "resource_type": "t:album", "outcome": "ask_owner"})),
+            fixture(json!({"owner": "alice", "resource_type": "t:diary", "outcome": "deny"})),
+        ]);
+        let mut registry = ResourceRegistry::default();
+        let mut typed = |kind: &str| {
+            let Value::Object(d) = json!({"resource_scopes": ["view"], "type": kind}) else {
+                unreachable!()
+            };
+            registry.create(&alice(), d).unwrap()
+        };
+        let plain = typed("t:plain");
+        let record = typed("t:record");
+        let album = typed("t:album");
+        let diary = typed("t:diary");
+        let ask = |ids: &[&String]| -> Vec<Requested> {
+            ids.iter()
+                .map(|id| Requested {
+                    partition: alice(),
+                    resource_id: id.to_string(),
+                    scopes: strings(&["view"]),
+                })
+                .collect()
+        };
+        let nobody = RequestingParty::default();
+        let facts = |client| Facts {
+            client_id: client,
+            party: &nobody,
+            now: 0,
+            owner_answer: None,
+        };
+        let requested = ask(&[&plain]);
         assert_eq!(
-            assess(&policies, "app", requested.clone()),
+            assess(&policies, &registry, requested.clone(), &facts("app")),
             Outcome::Granted(requested.clone())
         );
-        assert_eq!(assess(&policies, "stranger", requested), Outcome::Denied);
+        assert_eq!(
+            assess(&policies, &registry, requested, &facts("stranger")),
+            Outcome::Denied
+        );
+        assert!(matches!(
+            assess(&policies, &registry, ask(&[&plain, &record, &album]), &facts("app")),
+            Outcome::NeedInfo { redirect_user: true, ref hints } if hints.len() == 1
+        ));
+        assert_eq!(
+            assess(&policies, &registry, ask(&[&plain, &album]), &facts("app")),
+            Outcome::Submitted
+        );
+        assert_eq!(
+            assess(
+                &policies,
+                &registry,
+                ask(&[&record, &album, &diary]),
+                &facts("app")
+            ),
+            Outcome::Denied
+        );
     }
 }

@@ -7,23 +7,56 @@ use crate::mock::authorization_server::fixtures::ClientFixture;
 pub(crate) enum AuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
+    /// A public client: only its `client_id` (RFC 6749 2.1, RFC 7591 `none`).
+    None,
+}
+
+impl AuthMethod {
+    pub(crate) fn from_name(name: &str) -> Option<AuthMethod> {
+        match name {
+            "client_secret_basic" => Some(AuthMethod::ClientSecretBasic),
+            "client_secret_post" => Some(AuthMethod::ClientSecretPost),
+            "none" => Some(AuthMethod::None),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Client {
     pub(crate) id: String,
-    secret: String,
+    /// None for a public client. Compared only in constant time.
+    pub(crate) secret: Option<String>,
     /// The resource owner this client acts for as a resource server, if any.
     pub(crate) owner: Option<String>,
     pub(crate) auth_methods: Vec<AuthMethod>,
     pub(crate) grant_types: Vec<String>,
     pub(crate) redirect_uris: Vec<String>,
+    /// Where the claims interaction endpoint may send requesting parties back (Grant 3.3.2).
+    pub(crate) claims_redirect_uris: Vec<String>,
     pub(crate) scopes: Vec<String>,
 }
 
 impl Client {
     pub(crate) fn may_use(&self, grant_type: &str) -> bool {
         self.grant_types.iter().any(|g| g == grant_type)
+    }
+
+    /// The claims redirect URI for a claims interaction request (Grant 3.3.2): the one given if
+    /// it is registered (simple string comparison, RFC 3986 6.2.1), or the only registered one
+    /// if none was given. With none or several registered, the request must name one.
+    pub(crate) fn claims_redirect_uri(&self, given: Option<&str>) -> Option<&str> {
+        match given {
+            Some(uri) => self
+                .claims_redirect_uris
+                .iter()
+                .find(|r| r.as_str() == uri)
+                .map(String::as_str),
+            None if self.claims_redirect_uris.len() == 1 => {
+                self.claims_redirect_uris.first().map(String::as_str)
+            }
+            None => None,
+        }
     }
 
     /// The redirect URI to use for an authorization request: the one given if it is registered
@@ -64,14 +97,11 @@ impl ClientDirectory {
                 auth_methods: f
                     .token_endpoint_auth_methods
                     .iter()
-                    .filter_map(|m| match m.as_str() {
-                        "client_secret_basic" => Some(AuthMethod::ClientSecretBasic),
-                        "client_secret_post" => Some(AuthMethod::ClientSecretPost),
-                        _ => None,
-                    })
+                    .filter_map(|m| AuthMethod::from_name(m))
                     .collect(),
                 grant_types: f.grant_types.clone(),
                 redirect_uris: f.redirect_uris.clone(),
+                claims_redirect_uris: f.claims_redirect_uris.clone(),
                 scopes: f.scopes.clone(),
             })
             .collect();
@@ -82,6 +112,20 @@ impl ClientDirectory {
         self.clients.iter().find(|c| c.id == id)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// Adds a dynamically registered client (RFC 7591); false if the id is taken.
+    pub(crate) fn register(&mut self, client: Client) -> bool {
+        if self.get(&client.id).is_some() {
+            return false;
+        }
+        self.clients.push(client);
+        true
+    }
+
+    /// A public client (method None) proves nothing but its id; a confidential one its secret.
     pub(crate) fn authenticate(
         &self,
         id: &str,
@@ -89,8 +133,12 @@ impl ClientDirectory {
         method: AuthMethod,
     ) -> Result<&Client, ClientAuthError> {
         let client = self.get(id).ok_or(ClientAuthError::UnknownClient)?;
-        if !constant_time_eq(client.secret.as_bytes(), secret.as_bytes()) {
-            return Err(ClientAuthError::WrongSecret);
+        if method != AuthMethod::None {
+            let expected = client.secret.as_deref().unwrap_or_default();
+            if client.secret.is_none() || !constant_time_eq(expected.as_bytes(), secret.as_bytes())
+            {
+                return Err(ClientAuthError::WrongSecret);
+            }
         }
         if !client.auth_methods.contains(&method) {
             return Err(ClientAuthError::MethodNotAllowed);
@@ -106,7 +154,7 @@ mod tests {
     fn directory() -> ClientDirectory {
         ClientDirectory::from_fixtures(&[ClientFixture {
             client_id: "rs".into(),
-            client_secret: "s3cret".into(),
+            client_secret: Some("s3cret".into()),
             resource_owner: Some("alice".into()),
             token_endpoint_auth_methods: vec!["client_secret_basic".into()],
             grant_types: vec!["client_credentials".into()],
@@ -114,6 +162,7 @@ mod tests {
                 "https://rs.example/cb".into(),
                 "https://rs.example/cb2".into(),
             ],
+            claims_redirect_uris: vec!["https://rs.example/claims?x=1".into()],
             scopes: vec!["uma_protection".into()],
         }])
     }
@@ -132,6 +181,47 @@ mod tests {
         assert_eq!(client.redirect_uri(Some("https://RS.example/cb")), None);
         // Two registered: the request must say which.
         assert_eq!(client.redirect_uri(None), None);
+        // Claims redirect URIs are a list of their own.
+        assert_eq!(
+            client.claims_redirect_uri(Some("https://rs.example/cb")),
+            None
+        );
+        assert_eq!(
+            client.claims_redirect_uri(None),
+            Some("https://rs.example/claims?x=1")
+        );
+        assert_eq!(
+            client.claims_redirect_uri(Some("https://rs.example/claims")),
+            None
+        );
+    }
+
+    #[test]
+    fn public_clients_authenticate_by_id_alone() {
+        let mut dir = directory();
+        assert!(!dir.register(dir.get("rs").unwrap().clone()));
+        let public = Client {
+            id: "pub".into(),
+            secret: None,
+            owner: None,
+            auth_methods: vec![AuthMethod::None],
+            grant_types: vec![],
+            redirect_uris: vec![],
+            claims_redirect_uris: vec![],
+            scopes: vec![],
+        };
+        assert!(dir.register(public));
+        assert_eq!(dir.len(), 2);
+        assert!(dir.authenticate("pub", "", AuthMethod::None).is_ok());
+        assert_eq!(
+            dir.authenticate("pub", "", AuthMethod::ClientSecretPost)
+                .unwrap_err(),
+            ClientAuthError::WrongSecret
+        );
+        assert_eq!(
+            dir.authenticate("rs", "", AuthMethod::None).unwrap_err(),
+            ClientAuthError::MethodNotAllowed
+        );
     }
 
     #[test]

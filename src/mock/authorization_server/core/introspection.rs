@@ -70,7 +70,7 @@ impl AsCore {
                     }
                 }
             }
-            TokenGrant::Rpt { permissions } => {
+            TokenGrant::Rpt { permissions, .. } => {
                 if rules.honour_rpt_expiry && token.is_expired(now) {
                     return TokenStatus::Inactive;
                 }
@@ -137,6 +137,7 @@ mod tests {
                         issued_at: 0,
                         expires_at: 240,
                     }],
+                    subject: None,
                 },
             })
             .unwrap();

@@ -19,6 +19,10 @@ impl OwnerDirectory {
         }
     }
 
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.owners.iter().any(|(known, _)| known == id)
+    }
+
     /// The owner these credentials belong to. Every failure looks the same to the caller, so the
     /// login page cannot be used to find out which usernames exist.
     pub(crate) fn log_in(&self, username: &str, password: &str) -> Option<&str> {
@@ -51,5 +55,6 @@ mod tests {
         assert_eq!(dir.log_in("Alice", "pw"), None);
         assert_eq!(dir.log_in("carol", ""), None);
         assert_eq!(dir.log_in("nobody", "pw"), None);
+        assert!(dir.contains("carol") && !dir.contains("Carol"));
     }
 }

@@ -5,7 +5,7 @@ use super::AsCore;
 use super::clock::Timestamp;
 use super::ids::RandomnessUnavailable;
 use super::resources::{Partition, View, registered_scopes};
-use super::tickets::{Permission, Ticket};
+use super::tickets::{Permission, Ticket, TicketContext};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PermissionError {
@@ -82,6 +82,7 @@ impl AsCore {
             permissions,
             issued_at: now,
             expires_at: now.saturating_add(self.lifetimes.permission_ticket),
+            context: TicketContext::default(),
         };
         self.tickets
             .issue(ticket)

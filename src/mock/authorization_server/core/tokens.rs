@@ -28,8 +28,12 @@ pub(crate) enum TokenGrant {
         owner: String,
         scopes: Vec<String>,
     },
-    /// An RPT: permissions, each on one registered resource (Grant 3.3.5).
-    Rpt { permissions: Vec<GrantedPermission> },
+    /// An RPT: permissions, each on one registered resource (Grant 3.3.5), for one requesting
+    /// party (its subject, when the AS learnt one).
+    Rpt {
+        permissions: Vec<GrantedPermission>,
+        subject: Option<String>,
+    },
 }
 
 /// One permission of an RPT. It remembers the (owner, resource server) pair that registered the
@@ -76,6 +80,17 @@ impl TokenStore {
                 slot.insert(token);
                 return Ok(value);
             }
+        }
+    }
+
+    /// Stores `token` under a value chosen by the caller (a signed JWT); false if it is taken.
+    pub(crate) fn insert(&mut self, value: String, token: AccessToken) -> bool {
+        match self.tokens.entry(value) {
+            Entry::Vacant(slot) => {
+                slot.insert(token);
+                true
+            }
+            Entry::Occupied(_) => false,
         }
     }
 
@@ -131,6 +146,7 @@ mod tests {
             revoked: false,
             grant: TokenGrant::Rpt {
                 permissions: Vec::new(),
+                subject: None,
             },
         }
     }
@@ -178,5 +194,8 @@ mod tests {
         assert!(store.active(&rpt, 0).is_some());
         assert!(store.revoke(&rpt, "app", false));
         assert!(!store.revoke("unknown", "app", false));
+        assert!(store.insert("chosen".into(), token(0)));
+        assert!(!store.insert("chosen".into(), token(0)));
+        assert!(store.active("chosen", 0).is_some());
     }
 }

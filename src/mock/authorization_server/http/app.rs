@@ -9,7 +9,7 @@ use crate::mock::authorization_server::core::clock::Clock;
 use crate::mock::authorization_server::core::resources::{Partition, View};
 use crate::mock::authorization_server::deviations::{Deviation, DeviationSet};
 use crate::mock::authorization_server::error::MockError;
-use crate::mock::authorization_server::fixtures::{AUTH_METHODS, Fixtures};
+use crate::mock::authorization_server::fixtures::{AUTH_METHODS, Fixtures, RptFormat};
 
 use super::urls::Urls;
 
@@ -27,6 +27,8 @@ pub(crate) struct App {
     pub(crate) scopes_supported: Vec<String>,
     pub(crate) unauthenticated_partition: Option<Partition>,
     pub(crate) scope_fetcher: Option<reqwest::Client>,
+    /// RPTs are JWTs signed by the AS, whose key `jwks_uri` publishes.
+    pub(crate) jwt_rpts: bool,
 }
 
 impl App {
@@ -77,8 +79,14 @@ impl App {
         } else {
             None
         };
+        let mut core = AsCore::start(fixtures, urls.issuer()).map_err(MockError::Startup)?;
+        // Deviations of how values look are switches of the stores themselves.
+        core.tickets.sequential = deviations.has(Deviation::SequentialTickets);
+        core.tickets.never_expire = deviations.has(Deviation::TicketsNeverExpire);
+        core.pcts.sequential = deviations.has(Deviation::SequentialTickets);
+        core.pcts.reveal_claims = deviations.has(Deviation::PctRevealsClaims);
         Ok(App {
-            core: Mutex::new(AsCore::new(fixtures)),
+            core: Mutex::new(core),
             clock: Clock::default(),
             urls,
             deviations,
@@ -87,6 +95,7 @@ impl App {
             scopes_supported,
             unauthenticated_partition,
             scope_fetcher,
+            jwt_rpts: fixtures.server().rpt_format == RptFormat::Jwt,
         })
     }
 

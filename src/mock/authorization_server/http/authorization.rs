@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use super::app::App;
 use super::body::{Form, RawBody};
 use super::html;
+use super::redirect::redirect;
 use super::urls::AUTHORIZATION;
 use crate::mock::authorization_server::core::authorization::{
     AuthorizationParams, AuthorizationRequest, AuthorizeError, Decision, RedirectErrorCode,
@@ -83,7 +84,7 @@ pub(crate) async fn submit(
             if let Some(state) = state.as_deref() {
                 pairs.push(("state", state));
             }
-            redirect(&redirect_uri, &pairs)
+            redirect(&redirect_uri, &pairs, true)
         }
         Err(err) => refusal(err),
     }
@@ -158,12 +159,12 @@ fn refusal(err: AuthorizeError) -> Response {
             if let Some(state) = state.as_deref() {
                 pairs.push(("state", state));
             }
-            redirect(&redirect_uri, &pairs)
+            redirect(&redirect_uri, &pairs, true)
         }
     }
 }
 
-fn error_code(code: RedirectErrorCode) -> &'static str {
+pub(crate) fn error_code(code: RedirectErrorCode) -> &'static str {
     match code {
         RedirectErrorCode::InvalidRequest => "invalid_request",
         RedirectErrorCode::UnauthorizedClient => "unauthorized_client",
@@ -172,24 +173,6 @@ fn error_code(code: RedirectErrorCode) -> &'static str {
         RedirectErrorCode::InvalidScope => "invalid_scope",
         RedirectErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
     }
-}
-
-/// 302 to a registered redirect URI with `pairs` added to its query, keeping any query it has
-/// (RFC 6749 3.1.2).
-fn redirect(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
-    // Registered URIs were checked to be absolute when the fixtures loaded.
-    let Ok(mut url) = url::Url::parse(redirect_uri) else {
-        return html::error_page("the registered redirect URI is unusable");
-    };
-    url.query_pairs_mut().extend_pairs(pairs);
-    let Ok(location) = HeaderValue::from_str(url.as_str()) else {
-        return html::error_page("the redirect URI cannot be sent in a header");
-    };
-    let mut response = StatusCode::FOUND.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::LOCATION, location);
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

@@ -83,7 +83,7 @@ fn stand_in_partition(token: &AccessToken) -> Partition {
             owner: owner.clone(),
             client_id: token.client_id.clone(),
         },
-        TokenGrant::Rpt { permissions } => permissions
+        TokenGrant::Rpt { permissions, .. } => permissions
             .first()
             .map(|p| p.partition.clone())
             .unwrap_or_else(|| Partition {

@@ -108,6 +108,11 @@ impl Form {
         Ok(Form { pairs })
     }
 
+    /// Every parameter, in order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A parameter's value; one sent without a value counts as absent (RFC 6749 3.1).
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.pairs

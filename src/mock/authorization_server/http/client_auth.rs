@@ -1,5 +1,6 @@
 //! How a client proves who it is at the token endpoint: HTTP Basic (client_secret_basic) or
-//! credentials in the form body (client_secret_post), never both (RFC 6749 2.3).
+//! credentials in the form body (client_secret_post), never both (RFC 6749 2.3); a public
+//! client names itself with `client_id` alone (RFC 6749 2.1, 3.2.1).
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -60,9 +61,12 @@ pub(crate) fn credentials(headers: &HeaderMap, form: &Form) -> Result<Credential
             client_id: id.to_string(),
             secret: secret.to_string(),
         }),
-        (Some(_), None) => Err(ApiError::invalid_client(
-            "client_secret is required: this server has no public clients",
-        )),
+        // A public client; whether this client is one is for the directory to say.
+        (Some(id), None) => Ok(Credentials {
+            method: AuthMethod::None,
+            client_id: id.to_string(),
+            secret: String::new(),
+        }),
         (None, Some(_)) => Err(ApiError::invalid_request(
             "client_secret was sent without client_id",
         )),

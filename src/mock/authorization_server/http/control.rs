@@ -1,6 +1,7 @@
 //! The mock's own control API under `/_mock/` (the `mock-control-api` extension it advertises):
-//! health and the clock. It is a test tool on loopback, so it needs no credentials, but bad input
-//! still gets a JSON 400. Also the trivial page behind `user_access_policy_uri`.
+//! health and the clock here, policies and owner requests in their own modules. It is a test
+//! tool on loopback, so it needs no credentials, but bad input still gets a JSON 400. Also the
+//! trivial page behind `user_access_policy_uri`.
 
 use std::sync::Arc;
 
@@ -62,14 +63,14 @@ fn advance(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, Ap
     Ok(json_response(StatusCode::OK, json!({ "now": now })))
 }
 
-/// Where a resource server would send its user to set policy. The mock has no policy UI yet, so
-/// the page says so; it echoes nothing from the request.
+/// Where a resource server would send its user to set policy. The mock has no policy UI (tests
+/// use the control API), so the page says so; it echoes nothing from the request.
 pub(crate) async fn policy_page() -> Response {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access policy</title></head>\n\
-         <body><h1>Access policy</h1><p>This mock authorization server grants access by its fixtures; \
-         there is nothing to set here.</p></body></html>\n",
+         <body><h1>Access policy</h1><p>This mock authorization server grants access by the policies of \
+         its fixtures and its control API; there is nothing to set here.</p></body></html>\n",
     )
         .into_response()
 }

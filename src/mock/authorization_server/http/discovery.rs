@@ -12,10 +12,12 @@ use serde_json::{Map, Value};
 use super::app::App;
 use super::errors::json_response;
 use super::urls::{
-    AUTHORIZATION, INTROSPECTION, PERMISSION, RESOURCE_REGISTRATION, REVOCATION, TOKEN,
+    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, INTROSPECTION, JWKS, PERMISSION,
+    RESOURCE_REGISTRATION, REVOCATION, TOKEN,
 };
 use crate::mock::authorization_server::core::grants::SUPPORTED_GRANT_TYPES;
 use crate::mock::authorization_server::core::pkce::S256;
+use crate::mock::authorization_server::core::policy::{ID_TOKEN_FORMAT, JWT_FORMAT};
 use crate::mock::authorization_server::deviations::Deviation;
 
 pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Response {
@@ -93,8 +95,29 @@ fn document(app: &App) -> Map<String, Value> {
         );
     }
     if app.has(Deviation::DiscoveryRelativeClaimsInteractionEndpoint) {
-        doc.insert("claims_interaction_endpoint".into(), "/claims".into());
+        doc.insert(
+            "claims_interaction_endpoint".into(),
+            CLAIMS_INTERACTION.into(),
+        );
+    } else {
+        doc.insert(
+            "claims_interaction_endpoint".into(),
+            urls.absolute(CLAIMS_INTERACTION).into(),
+        );
     }
+    doc.insert(
+        "registration_endpoint".into(),
+        urls.absolute(CLIENT_REGISTRATION).into(),
+    );
+    if app.jwt_rpts {
+        doc.insert("jwks_uri".into(), urls.absolute(JWKS).into());
+    }
+    // Grant 3.3.1 asks the AS to document its claim token formats in discovery; UMA defines no
+    // member for them, so this is an extension member (Grant 1.1).
+    doc.insert(
+        "claim_token_formats_supported".into(),
+        vec![ID_TOKEN_FORMAT, JWT_FORMAT].into(),
+    );
     let profiles = if app.has(Deviation::DiscoveryProfilesUnlisted) {
         Value::Array(Vec::new())
     } else if app.has(Deviation::DiscoveryProfilesNotArray) {

@@ -23,6 +23,8 @@ pub(crate) enum Surface {
     Permission,
     Introspection,
     Token,
+    /// The token endpoint answering a UMA grant request (Grant 3.3.6).
+    UmaGrant,
     General,
 }
 
@@ -40,6 +42,11 @@ pub(crate) enum Code {
     UnauthorizedClient,
     UnsupportedGrantType,
     RequestDenied,
+    NeedInfo,
+    RequestSubmitted,
+    AccessDenied,
+    InvalidRedirectUri,
+    InvalidClientMetadata,
     TemporarilyUnavailable,
     ServerError,
 }
@@ -59,6 +66,11 @@ impl Code {
             Code::UnauthorizedClient => "unauthorized_client",
             Code::UnsupportedGrantType => "unsupported_grant_type",
             Code::RequestDenied => "request_denied",
+            Code::NeedInfo => "need_info",
+            Code::RequestSubmitted => "request_submitted",
+            Code::AccessDenied => "access_denied",
+            Code::InvalidRedirectUri => "invalid_redirect_uri",
+            Code::InvalidClientMetadata => "invalid_client_metadata",
             Code::TemporarilyUnavailable => "temporarily_unavailable",
             Code::ServerError => "server_error",
         }
@@ -120,6 +132,10 @@ pub(crate) struct ApiError {
     description: Cow<'static, str>,
     challenge: Option<Challenge>,
     allow: Option<&'static str>,
+    /// Members beside error and error_description (Grant 3.3.6: ticket, required_claims,
+    /// redirect_user, interval). Boxed: most errors have none, and errors travel in every
+    /// `Result` of the adapter.
+    extra: Option<Box<Map<String, Value>>>,
 }
 
 impl ApiError {
@@ -134,7 +150,16 @@ impl ApiError {
             description: description.into(),
             challenge: None,
             allow: None,
+            extra: None,
         }
+    }
+
+    /// Adds a member to the error body.
+    pub(crate) fn with_member(mut self, name: &str, value: Value) -> Self {
+        self.extra
+            .get_or_insert_with(Box::default)
+            .insert(name.to_string(), value);
+        self
     }
 
     pub(crate) fn invalid_request(description: impl Into<Cow<'static, str>>) -> Self {
@@ -187,6 +212,7 @@ impl ApiError {
                 scope: None,
             }),
             allow: None,
+            extra: None,
         }
     }
 
@@ -242,6 +268,7 @@ impl ApiError {
             description,
             challenge,
             mut allow,
+            extra,
         } = self;
         let registration = surface == Surface::Registration;
         if registration && deviations.has(Deviation::NotFoundAs400) && code == Some(Code::NotFound)
@@ -285,12 +312,21 @@ impl ApiError {
             if fedauthz_error && deviations.has(Deviation::ErrorUriRelative) {
                 body.insert("error_uri".into(), Value::from("errors/help"));
             }
-            axum::Json(Value::Object(body)).into_response()
+            if let Some(extra) = extra {
+                body.extend(*extra);
+            }
+            if surface == Surface::UmaGrant && deviations.has(Deviation::TokenErrorsNotJson) {
+                // The same text, announced as something else.
+                let text = Value::Object(body).to_string();
+                ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+            } else {
+                axum::Json(Value::Object(body)).into_response()
+            }
         };
         *response.status_mut() = status;
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if surface == Surface::Token {
+        if matches!(surface, Surface::Token | Surface::UmaGrant) {
             headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
         }
         if let Some(challenge) = challenge {

@@ -4,14 +4,20 @@ pub(crate) mod app;
 mod authorization;
 mod bearer;
 mod body;
+mod claims_interaction;
 mod client_auth;
+mod client_registration;
 mod control;
+mod control_policies;
+mod control_requests;
 mod discovery;
 mod errors;
 mod html;
 mod introspection;
 mod json;
+mod jwks;
 mod permission;
+mod redirect;
 mod registration;
 mod revocation;
 mod scope_fetch;
@@ -26,8 +32,9 @@ use axum::routing::{any, get, post};
 
 use app::App;
 use urls::{
-    AUTHORIZATION, CLOCK, DISCOVERY, HEALTH, INTROSPECTION, PERMISSION, POLICY,
-    RESOURCE_REGISTRATION, REVOCATION, TOKEN,
+    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, CLOCK, DISCOVERY, HEALTH,
+    INTROSPECTION, JWKS, PERMISSION, POLICIES, POLICY, REQUESTS, RESOURCE_REGISTRATION, REVOCATION,
+    TOKEN,
 };
 
 /// Every route of the mock under the issuer's path. Anything else is a JSON 404, and a known
@@ -53,9 +60,37 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         )
         .route(&at(PERMISSION), post(permission::permission))
         .route(&at(INTROSPECTION), post(introspection::introspect))
+        .route(
+            &at(CLAIMS_INTERACTION),
+            get(claims_interaction::show).post(claims_interaction::submit),
+        )
+        .route(
+            &at(CLIENT_REGISTRATION),
+            post(client_registration::register),
+        )
+        .route(&at(JWKS), get(jwks::jwks))
         .route(&at(&format!("{POLICY}/{{id}}")), get(control::policy_page))
         .route(&at(HEALTH), get(control::health))
         .route(&at(CLOCK), get(control::clock).post(control::advance_clock))
+        .route(
+            &at(POLICIES),
+            get(control_policies::list).post(control_policies::create),
+        )
+        .route(
+            &at(&format!("{POLICIES}/{{id}}")),
+            get(control_policies::read)
+                .put(control_policies::replace)
+                .delete(control_policies::delete),
+        )
+        .route(&at(REQUESTS), get(control_requests::pending))
+        .route(
+            &at(&format!("{REQUESTS}/{{id}}/approve")),
+            post(control_requests::approve),
+        )
+        .route(
+            &at(&format!("{REQUESTS}/{{id}}/deny")),
+            post(control_requests::deny),
+        )
         .method_not_allowed_fallback(errors::method_not_allowed)
         .fallback(errors::unknown_route)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))

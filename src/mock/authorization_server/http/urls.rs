@@ -11,8 +11,13 @@ pub(crate) const RESOURCE_REGISTRATION: &str = "/resource_set";
 pub(crate) const PERMISSION: &str = "/permission";
 pub(crate) const INTROSPECTION: &str = "/introspect";
 pub(crate) const POLICY: &str = "/policy";
+pub(crate) const CLAIMS_INTERACTION: &str = "/claims";
+pub(crate) const CLIENT_REGISTRATION: &str = "/register";
+pub(crate) const JWKS: &str = "/jwks";
 pub(crate) const HEALTH: &str = "/_mock/health";
 pub(crate) const CLOCK: &str = "/_mock/clock";
+pub(crate) const POLICIES: &str = "/_mock/policies";
+pub(crate) const REQUESTS: &str = "/_mock/requests";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Urls {

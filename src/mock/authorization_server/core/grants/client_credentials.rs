@@ -43,6 +43,7 @@ impl AsCore {
             access_token,
             expires_in: self.lifetimes.access_token,
             scope: Some(scope),
+            ..IssuedToken::default()
         })
     }
 

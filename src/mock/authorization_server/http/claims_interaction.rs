@@ -1,0 +1,208 @@
+//! The claims interaction endpoint (Grant 3.3.2, 3.3.3): `GET` checks the request, uses the
+//! ticket up and shows the claims form; `POST` takes the form back and redirects to the client's
+//! claims redirect URI with a new ticket and the client's state, or with an error.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::Value;
+
+use super::app::App;
+use super::authorization::error_code;
+use super::body::{Form, RawBody};
+use super::html;
+use super::redirect::redirect;
+use super::urls::CLAIMS_INTERACTION;
+use crate::mock::authorization_server::core::claims::ClaimSet;
+use crate::mock::authorization_server::core::claims_interaction::{
+    InteractionError, InteractionParams, InteractionRules, Return, Submission,
+};
+use crate::mock::authorization_server::core::interactions::PendingInteraction;
+use crate::mock::authorization_server::deviations::Deviation;
+
+/// The form field binding a post to the request it was shown for.
+const CSRF_TOKEN: &str = "csrf_token";
+/// Form fields `claim_<name>` carry claims the requesting party states about itself.
+const CLAIM_FIELD_PREFIX: &str = "claim_";
+
+fn rules(app: &App) -> InteractionRules {
+    InteractionRules {
+        validate_redirect_uri: !app.has(Deviation::ClaimsRedirectUriNotValidated),
+        csrf_protection: !app.has(Deviation::ClaimsInteractionNoCsrf),
+        same_ticket: app.has(Deviation::ClaimsRedirectSameTicket),
+    }
+}
+
+pub(crate) async fn show(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    let params = params_from_pairs(
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned())),
+    );
+    let now = app.clock.now();
+    let started = app.core().start_interaction(&params, rules(&app), now);
+    match started {
+        Ok((pending, csrf)) => form(&app, &pending, &csrf),
+        Err(err) => refusal(&app, err),
+    }
+}
+
+pub(crate) async fn submit(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Response {
+    // A form that cannot be read names no client to report to.
+    let Ok(form) = Form::parse(&headers, body) else {
+        return html::claims_error_page(
+            "the form must be application/x-www-form-urlencoded UTF-8 with each field once",
+        );
+    };
+    let posted = InteractionParams {
+        client_id: form.get("client_id").map(str::to_string),
+        ticket: form.get("ticket").map(str::to_string),
+        claims_redirect_uri: form.get("claims_redirect_uri").map(str::to_string),
+        state: form.get("state").map(str::to_string),
+        repeated: Vec::new(),
+    };
+    let submission = if form.get("action") == Some("cancel") {
+        Submission::Cancel
+    } else {
+        Submission::Provide {
+            username: form.get("username"),
+            password: form.get("password").unwrap_or_default(),
+            claims: stated_claims(&form),
+        }
+    };
+    let now = app.clock.now();
+    let finished =
+        app.core()
+            .finish_interaction(&posted, form.get(CSRF_TOKEN), submission, rules(&app), now);
+    match finished {
+        Ok((back, ticket)) => back_to_client(&app, &back, vec![("ticket", ticket.as_str())]),
+        Err(err) => refusal(&app, err),
+    }
+}
+
+/// The `claim_<name>` fields; a role list may be written with commas.
+fn stated_claims(form: &Form) -> ClaimSet {
+    let mut claims = ClaimSet::new();
+    for (name, value) in form.pairs() {
+        let Some(claim) = name.strip_prefix(CLAIM_FIELD_PREFIX) else {
+            continue;
+        };
+        let value = value.trim();
+        if claim.is_empty() || value.is_empty() {
+            continue;
+        }
+        let value = if claim == "roles" {
+            Value::from(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            Value::from(value)
+        };
+        claims.insert(claim.to_string(), value);
+    }
+    claims
+}
+
+/// Collects query pairs, noting names that appear more than once (RFC 6749 3.1).
+fn params_from_pairs(pairs: impl Iterator<Item = (String, String)>) -> InteractionParams {
+    let mut params = InteractionParams::default();
+    let mut seen: Vec<String> = Vec::new();
+    for (name, value) in pairs {
+        if seen.contains(&name) {
+            if !params.repeated.contains(&name) {
+                params.repeated.push(name);
+            }
+            continue;
+        }
+        seen.push(name.clone());
+        // A parameter sent without a value counts as absent (RFC 6749 3.1).
+        let value = Some(value).filter(|v| !v.is_empty());
+        match name.as_str() {
+            "client_id" => params.client_id = value,
+            "ticket" => params.ticket = value,
+            "claims_redirect_uri" => params.claims_redirect_uri = value,
+            "state" => params.state = value,
+            // Unknown parameters are ignored.
+            _ => {}
+        }
+    }
+    params
+}
+
+fn form(app: &App, pending: &PendingInteraction, csrf: &str) -> Response {
+    let mut hidden: Vec<(&str, &str)> = vec![("client_id", &pending.client_id), (CSRF_TOKEN, csrf)];
+    // Only what the request had, so that the posted form describes the same request.
+    if let Some(uri) = &pending.redirect_param {
+        hidden.push(("claims_redirect_uri", uri));
+    }
+    if let Some(state) = &pending.state {
+        hidden.push(("state", state));
+    }
+    html::claims_form(
+        &app.urls.absolute(CLAIMS_INTERACTION),
+        &pending.client_id,
+        &hidden,
+    )
+}
+
+/// 302 to the claims redirect URI with `pairs` and the client's state (Grant 3.3.3: present
+/// exactly when the client sent one), keeping the URI's own query (Grant 3.3.2).
+fn back_to_client<'a>(app: &App, back: &'a Return, mut pairs: Vec<(&str, &'a str)>) -> Response {
+    if let Some(state) = back.state.as_deref() {
+        if !app.has(Deviation::ClaimsRedirectStateDropped) {
+            pairs.push(("state", state));
+        }
+    }
+    let keep_query = !app.has(Deviation::ClaimsRedirectDropsQuery);
+    redirect(&back.redirect_uri, &pairs, keep_query)
+}
+
+fn refusal(app: &App, err: InteractionError) -> Response {
+    match err {
+        InteractionError::Untrusted(why) => html::claims_error_page(&why),
+        InteractionError::Redirect {
+            back,
+            code,
+            description,
+        } => back_to_client(
+            app,
+            &back,
+            vec![
+                ("error", error_code(code)),
+                ("error_description", description.as_str()),
+            ],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_and_empty_parameters() {
+        let pairs = [
+            ("client_id", "a"),
+            ("state", ""),
+            ("ticket", "t"),
+            ("ticket", "u"),
+            ("other", "1"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        let params = params_from_pairs(pairs.into_iter());
+        assert_eq!(params.client_id.as_deref(), Some("a"));
+        assert_eq!(params.state, None);
+        assert_eq!(params.ticket.as_deref(), Some("t"));
+        assert_eq!(params.repeated, ["ticket"]);
+    }
+}
