@@ -91,19 +91,56 @@ const TICKETS_AND_INTROSPECTION: &[&str] = &[
     "RFC7662-2.2-b",
 ];
 
+/// The UMA grant at the token endpoint, as far as issue 4 has come (its remaining rows are the
+/// PENDING list of the deviation matrix and the interactive and pushed-claims paths).
+const GRANT_SO_FAR: &[&str] = &[
+    "GRANT-3.3-i1",
+    "GRANT-3.3.5-a",
+    "GRANT-3.3.5-b",
+    "GRANT-3.3.5-f",
+    "GRANT-3.3.5-g",
+    "GRANT-3.3.5-i1",
+    "GRANT-3.3.5-j",
+    "GRANT-3.3.5.1-c",
+    "GRANT-3.3.5.1-i1",
+    "GRANT-3.3.6-b",
+    "GRANT-3.3.6-c",
+    "GRANT-3.3.6-d",
+    "GRANT-3.3.6-i1",
+    "GRANT-3.3.6-i2",
+    "GRANT-3.3.6-i3",
+    "GRANT-3.3.6-i4",
+    "GRANT-3.3.6-i5",
+    "GRANT-3.3.6-i6",
+    "GRANT-3.3.6-n",
+    "GRANT-3.3.6-o",
+    "GRANT-3.3.6-p",
+    "GRANT-3.6-a",
+    "GRANT-3.6-c",
+    "GRANT-3.6-d",
+    "GRANT-5.5-b",
+    "GRANT-5.5-c",
+];
+
 #[test]
 fn the_foundation_slice_is_covered() {
     let catalogue = Catalogue::embedded();
     let covered = coverage(&embedded_sources(), catalogue).expect("features parse");
     let missing: Vec<&&str> = SLICE
         .iter()
+        .chain(TICKETS_AND_INTROSPECTION)
+        .chain(GRANT_SO_FAR)
         .filter(|id| !covered.contains_key(**id))
         .collect();
     assert!(
         missing.is_empty(),
         "requirements without a scenario: {missing:?}"
     );
-    for id in SLICE.iter().chain(TICKETS_AND_INTROSPECTION) {
+    for id in SLICE
+        .iter()
+        .chain(TICKETS_AND_INTROSPECTION)
+        .chain(GRANT_SO_FAR)
+    {
         assert!(catalogue.get(id).is_some(), "{id} is not in the catalogue");
     }
 }

@@ -599,3 +599,55 @@ fn every_grant_deviation_has_a_test_here() {
         );
     }
 }
+
+#[tokio::test]
+async fn rpt_response_without_token_type() {
+    let as_ = deviating(
+        "rpt-response-without-token-type",
+        &["GRANT-3.3.5-i1", "GRANT-3.3-i1"],
+    )
+    .await;
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let reply = as_.rpt_request(&ticket, &[], UMA_CLIENT).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.json().get("token_type").is_none());
+    assert!(reply.json()["access_token"].is_string());
+}
+
+#[tokio::test]
+async fn refresh_token_as_object() {
+    let as_ = deviating(
+        "refresh-token-as-object",
+        &["GRANT-3.3.5-a", "GRANT-3.6-a", "GRANT-3.3.5-i1"],
+    )
+    .await;
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let body = as_.rpt(&ticket, &[], UMA_CLIENT).await;
+    assert!(body["refresh_token"]["value"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn refresh_broadens_scope() {
+    let as_ = deviating("refresh-broadens-scope", &["GRANT-3.6-c"]).await;
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let body = as_.rpt(&ticket, &[], UMA_CLIENT).await;
+    let refresh_token = body["refresh_token"]
+        .as_str()
+        .expect("a refresh token")
+        .to_string();
+    let refreshed = as_
+        .token(
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh_token),
+                ("scope", "view"),
+            ],
+            UMA_CLIENT,
+        )
+        .await
+        .assert_issued();
+    assert!(refreshed["access_token"].is_string());
+}
