@@ -31,7 +31,6 @@ const PLAIN_HTTP: &str = "(plain http)";
 /// guessability, the concurrent redemption race). The list must shrink to empty as they come;
 /// a scenario that starts citing one of them makes the test demand its removal here.
 const PENDING: &[&str] = &[
-    "GRANT-2-g",
     "GRANT-3.3.2-f",
     "GRANT-3.3.2-l",
     "GRANT-3.3.3-b",
@@ -43,7 +42,6 @@ const PENDING: &[&str] = &[
     "GRANT-3.7-i1",
     "GRANT-5.1-a",
     "GRANT-5.2-e",
-    "GRANT-5.4-a",
     "GRANT-5.7-b",
     "GRANT-5.7-c",
 ];

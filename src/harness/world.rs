@@ -69,6 +69,8 @@ pub struct UmaWorld {
     pub ticket_history: Vec<Permission>,
     /// How many of two simultaneous presentations of one ticket got an RPT.
     pub race_rpts: Option<usize>,
+    /// Tickets sampled to judge their guessability.
+    pub sampled_tickets: Vec<String>,
 }
 
 /// A permission as a resource server requests it (FedAuthz 4.1).

@@ -71,6 +71,22 @@ pub fn steps() -> Vec<StepDef> {
         def!(Then, r"the error body carries a ticket", ticket_in_error),
         def!(
             When,
+            r#"a client registers dynamically with the claims redirect URIs? (.+)"#,
+            registers_dynamically
+        ),
+        def!(
+            Then,
+            r"the registration is accepted with the claims redirect URIs it asked for",
+            dcr_accepted
+        ),
+        def!(
+            When,
+            r"the resource server requests (\d+) permission tickets for the resource",
+            requests_many_tickets
+        ),
+        def!(Then, r"the tickets look unguessable", tickets_unguessable),
+        def!(
+            When,
             r"the client presents the ticket twice at the same moment",
             presents_twice
         ),
@@ -767,5 +783,133 @@ async fn exactly_one_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
         )),
         None => Err("the ticket was not presented".to_string()),
     };
+    w.judge(&a.cite, outcome, None)
+}
+
+async fn registers_dynamically(w: &mut UmaWorld, a: Args) -> StepResult {
+    let endpoint = endpoint(w, "registration_endpoint").map_err(|_| {
+        StepError::Skip("the discovery document names no registration_endpoint (dynamic registration is optional)".into())
+    })?;
+    let uris = quoted_list(a.arg(0));
+    let metadata = serde_json::json!({
+        "client_name": format!("uma-conformance {}", unique_marker(w)),
+        "grant_types": [perm::UMA_TICKET_GRANT],
+        "token_endpoint_auth_method": "client_secret_basic",
+        "claims_redirect_uris": uris,
+    });
+    w.send(Request::post(endpoint).json(metadata)).await?;
+    Ok(())
+}
+
+async fn dcr_accepted(w: &mut UmaWorld, a: Args) -> StepResult {
+    let sent = w
+        .last_sent
+        .as_ref()
+        .and_then(|b| b.get("claims_redirect_uris"))
+        .cloned();
+    let outcome = w.last_response().and_then(|r| {
+        if r.status != 201 {
+            return Err(format!("the registration was answered {}", describe(r)));
+        }
+        let body = r.json()?;
+        match (body.get("claims_redirect_uris"), &sent) {
+            (Some(got), Some(want)) if got == want => {
+                Ok(format!("registered with claims_redirect_uris {got}"))
+            }
+            (got, want) => Err(format!(
+                "asked for claims_redirect_uris {want:?}, the registration holds {got:?}"
+            )),
+        }
+    });
+    w.judge(&a.cite, outcome, None)
+}
+
+async fn requests_many_tickets(w: &mut UmaWorld, a: Args) -> StepResult {
+    let count: usize = a.arg(0).parse().unwrap_or(0).min(20);
+    let pat = w
+        .actor
+        .as_ref()
+        .map(|(_, p)| p.clone())
+        .ok_or_else(|| StepError::Harness("no PAT held".into()))?;
+    let endpoint = endpoint(w, "permission_endpoint")?;
+    let resource = w.current_resource()?.clone();
+    // One registered scope: the plainest request every AS must answer with a ticket.
+    let scope: Vec<String> = resource
+        .description
+        .get("resource_scopes")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(Value::as_str)
+        .map(|s| vec![s.to_string()])
+        .unwrap_or_default();
+    let permission = crate::harness::world::Permission {
+        resource_id: resource.id,
+        resource_scopes: scope,
+    };
+    let mut tickets = Vec::new();
+    for _ in 0..count {
+        let answer = w
+            .send_aside(
+                perm::request(&endpoint, std::slice::from_ref(&permission), false).bearer(&pat),
+            )
+            .await?;
+        let response = answer
+            .map_err(|e| StepError::Setup(format!("the permission request got no answer: {e}")))?;
+        let ticket = perm::ticket_of(&response).ok_or_else(|| {
+            StepError::Setup(format!("no permission ticket: {}", describe(&response)))
+        })?;
+        tickets.push(ticket);
+    }
+    w.sampled_tickets = tickets;
+    Ok(())
+}
+
+/// Bits a string could carry, judged from its length and the character classes the sample uses.
+fn estimated_bits(value: &str, alphabet: f64) -> f64 {
+    value.chars().count() as f64 * alphabet.log2()
+}
+
+async fn tickets_unguessable(w: &mut UmaWorld, a: Args) -> StepResult {
+    const MIN_BITS: f64 = 96.0;
+    let tickets = w.sampled_tickets.clone();
+    let outcome = (|| {
+        if tickets.len() < 2 {
+            return Err("too few tickets were sampled".to_string());
+        }
+        let all: String = tickets.concat();
+        let classes = [
+            all.chars().any(|c| c.is_ascii_digit()).then_some(10.0),
+            all.chars().any(|c| c.is_ascii_lowercase()).then_some(26.0),
+            all.chars().any(|c| c.is_ascii_uppercase()).then_some(26.0),
+            all.chars()
+                .any(|c| !c.is_ascii_alphanumeric())
+                .then_some(4.0),
+        ];
+        let mut alphabet: f64 = classes.iter().flatten().sum();
+        // Hex strings use only a-f of the lower-case letters.
+        if all.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            alphabet = 16.0;
+        }
+        for t in &tickets {
+            let bits = estimated_bits(t, alphabet.max(2.0));
+            if bits < MIN_BITS {
+                return Err(format!(
+                    "a ticket of {} characters carries at most {bits:.0} bits, under {MIN_BITS}",
+                    t.len()
+                ));
+            }
+        }
+        let distinct: std::collections::BTreeSet<&String> = tickets.iter().collect();
+        if distinct.len() != tickets.len() {
+            return Err("the same ticket was issued twice".into());
+        }
+        if tickets.iter().all(|t| t.parse::<u128>().is_ok()) {
+            return Err("the tickets are plain numbers".into());
+        }
+        Ok(format!(
+            "{} distinct tickets of at least {MIN_BITS} estimated bits each",
+            tickets.len()
+        ))
+    })();
     w.judge(&a.cite, outcome, None)
 }
