@@ -35,6 +35,22 @@ pub struct RegisteredResource {
     pub deleted: bool,
 }
 
+impl RegisteredResource {
+    /// The scopes the resource was registered with.
+    pub fn scopes(&self) -> Vec<String> {
+        self.description
+            .get("resource_scopes")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// The answer to the scenario's latest request.
 pub type Answer = Result<HttpResponse, TransportError>;
 

@@ -226,18 +226,7 @@ async fn policy_grants(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn policy_denies(w: &mut UmaWorld, _a: Args) -> StepResult {
-    let scopes = w
-        .current_resource()?
-        .description
-        .get("resource_scopes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes = w.current_resource()?.scopes();
     arrange_policy(w, scopes, Outcome::Deny).await
 }
 
@@ -834,14 +823,7 @@ async fn requests_many_tickets(w: &mut UmaWorld, a: Args) -> StepResult {
     let endpoint = endpoint(w, "permission_endpoint")?;
     let resource = w.current_resource()?.clone();
     // One registered scope: the plainest request every AS must answer with a ticket.
-    let scope: Vec<String> = resource
-        .description
-        .get("resource_scopes")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-        .and_then(Value::as_str)
-        .map(|s| vec![s.to_string()])
-        .unwrap_or_default();
+    let scope: Vec<String> = resource.scopes().into_iter().take(1).collect();
     let permission = crate::harness::world::Permission {
         resource_id: resource.id,
         resource_scopes: scope,

@@ -395,20 +395,7 @@ fn registered_here(w: &UmaWorld) -> Vec<(String, BTreeSet<String>)> {
     w.resources
         .iter()
         .filter(|r| r.owner == owner)
-        .map(|r| {
-            let scopes = r
-                .description
-                .get("resource_scopes")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            (r.id.clone(), scopes)
-        })
+        .map(|r| (r.id.clone(), r.scopes().into_iter().collect()))
         .collect()
 }
 

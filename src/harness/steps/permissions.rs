@@ -185,17 +185,7 @@ async fn requests_unknown(w: &mut UmaWorld, _a: Args) -> StepResult {
 
 async fn requests_deleted(w: &mut UmaWorld, _a: Args) -> StepResult {
     let resource = w.last_resource()?.clone();
-    let scopes: Vec<String> = resource
-        .description
-        .get("resource_scopes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes: Vec<String> = resource.scopes();
     let permission = Permission {
         resource_id: resource.id,
         resource_scopes: scopes,
