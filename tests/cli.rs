@@ -77,6 +77,13 @@ fn builtin_and_standalone_by_config_give_the_same_verdicts() {
     .unwrap()
     .replace("{issuer}", &issuer);
     target.push_str("\n[http]\nca_certificates = [\"mock-ca.pem\"]\n");
+    // Policies are arranged through the shipped hook command, as a vendor's would be, not
+    // through the control API directly.
+    target.push_str(&format!(
+        "\n[authorization_server.hook]\ncommand = [{:?}, \"mock\", \"hook\", \"--control-api\", \"{issuer}/_mock\", \"--ca\", {:?}]\n",
+        BIN,
+        ca.to_str().unwrap()
+    ));
     let config = dir.path().join("target.toml");
     std::fs::write(&config, target).unwrap();
     let reports = dir.path().join("reports");
