@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::context::RunContext;
 use super::record::{CheckRecord, CheckState, ScenarioRecord, StepState, StopKind};
+use super::roles::tokens::{IssuedToken, read_token_response};
 use super::wire::{HttpResponse, Request, TransportError};
 use crate::spec::requirements::Level;
 
@@ -231,6 +232,29 @@ impl UmaWorld {
             .iter_mut()
             .rev()
             .find(|r| r.owner == owner && !r.deleted)
+    }
+
+    /// Keeps a newly issued RPT as the scenario's current one; the one held before becomes the
+    /// previous RPT (upgrade and refresh scenarios compare the two).
+    pub fn hold_rpt(&mut self, issued: IssuedToken) {
+        if let Some(ctx) = &self.ctx {
+            ctx.driver.secrets().register(&issued.access_token);
+        }
+        let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
+        self.previous_rpt = self.rpt.take().map(|(t, _)| t);
+        self.rpt = Some((issued.access_token, expires_in));
+        self.rpt_response = Some(issued.body);
+    }
+
+    /// Holds the RPT of a token answer, if it is a successful one; the checks judge the rest.
+    pub fn hold_rpt_if_issued(&mut self, answer: &Answer) {
+        if let Ok(issued) = answer
+            .as_ref()
+            .map_err(|_| ())
+            .and_then(|r| read_token_response(r).map_err(|_| ()))
+        {
+            self.hold_rpt(issued);
+        }
     }
 
     /// The most recently registered resource, deleted or not.

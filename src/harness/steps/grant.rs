@@ -6,13 +6,12 @@ use serde_json::Value;
 use super::StepDef;
 use super::adapter::Args;
 use super::def;
-use super::support::{describe, endpoint, json_type, unique_marker};
+use super::support::{describe, endpoint, json_type, uma_client, unique_marker};
 use crate::harness::roles::permissions as perm;
 use crate::harness::roles::policy_admin::{Outcome, create_policy};
 use crate::harness::roles::registration::quoted_list;
 use crate::harness::roles::tokens::read_token_response;
 use crate::harness::roles::uri::absolute_uri;
-use crate::harness::target::ClientCredentials;
 use crate::harness::wire::Request;
 use crate::harness::world::{StepError, StepResult, UmaWorld};
 
@@ -174,20 +173,6 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
-fn uma_client(w: &UmaWorld) -> Result<ClientCredentials, StepError> {
-    w.ctx()?
-        .target
-        .authorization_server
-        .uma_client
-        .clone()
-        .ok_or_else(|| {
-            StepError::Skip(
-                "the target gives no client for the UMA grant (authorization_server.uma_client)"
-                    .into(),
-            )
-        })
-}
-
 async fn arrange_policy(w: &mut UmaWorld, scopes: Vec<String>, outcome: Outcome) -> StepResult {
     let client = uma_client(w)?.client_id;
     arrange_policy_for(w, scopes, outcome, &client).await
@@ -253,16 +238,7 @@ async fn send_rpt_request(
     form.extend(extra);
     let request = perm::with_client_auth(Request::post(token_endpoint), form, &client);
     let answer = w.send(request).await?.clone();
-    if let Ok(issued) = answer
-        .as_ref()
-        .map_err(|_| ())
-        .and_then(|r| read_token_response(r).map_err(|_| ()))
-    {
-        let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
-        w.previous_rpt = w.rpt.take().map(|(t, _)| t);
-        w.rpt = Some((issued.access_token, expires_in));
-        w.rpt_response = Some(issued.body);
-    }
+    w.hold_rpt_if_issued(&answer);
     Ok(())
 }
 
@@ -608,16 +584,7 @@ async fn public_requests(w: &mut UmaWorld, _a: Args) -> StepResult {
         .send(Request::post(token_endpoint).form(form))
         .await?
         .clone();
-    if let Ok(issued) = answer
-        .as_ref()
-        .map_err(|_| ())
-        .and_then(|r| read_token_response(r).map_err(|_| ()))
-    {
-        w.rpt = Some((
-            issued.access_token,
-            issued.body.get("expires_in").and_then(Value::as_u64),
-        ));
-    }
+    w.hold_rpt_if_issued(&answer);
     Ok(())
 }
 
@@ -650,17 +617,7 @@ async fn refresh(w: &mut UmaWorld, scope: Option<String>) -> StepResult {
         ))
         .await?
         .clone();
-    if let Ok(issued) = answer
-        .as_ref()
-        .map_err(|_| ())
-        .and_then(|r| read_token_response(r).map_err(|_| ()))
-    {
-        w.previous_rpt = w.rpt.take().map(|(t, _)| t);
-        w.rpt = Some((
-            issued.access_token,
-            issued.body.get("expires_in").and_then(Value::as_u64),
-        ));
-    }
+    w.hold_rpt_if_issued(&answer);
     Ok(())
 }
 

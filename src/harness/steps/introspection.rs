@@ -176,18 +176,7 @@ async fn introspects_with_rpt_as_pat(w: &mut UmaWorld, _a: Args) -> StepResult {
 }
 
 async fn revokes_rpt(w: &mut UmaWorld, _a: Args) -> StepResult {
-    let ctx = w.ctx()?;
-    let client = ctx
-        .target
-        .authorization_server
-        .uma_client
-        .clone()
-        .ok_or_else(|| {
-            StepError::Skip(
-                "the target gives no client for the UMA grant (authorization_server.uma_client)"
-                    .into(),
-            )
-        })?;
+    let client = super::support::uma_client(w)?;
     let endpoint = endpoint(w, "revocation_endpoint").map_err(|_| {
         StepError::Skip(
             "the discovery document names no revocation_endpoint (revocation is optional)".into(),

@@ -6,12 +6,11 @@ use serde_json::Value;
 use super::StepDef;
 use super::adapter::Args;
 use super::def;
-use super::support::{describe, endpoint, json_doc, unique_marker};
+use super::support::{describe, endpoint, json_doc, uma_client, unique_marker};
 use super::tokens::token_for;
 use crate::harness::roles::permissions as perm;
 use crate::harness::roles::registration::quoted_list;
 use crate::harness::roles::tokens::read_token_response;
-use crate::harness::target::ClientCredentials;
 use crate::harness::wire::Request;
 use crate::harness::world::{Permission, StepError, StepResult, UmaWorld};
 
@@ -85,20 +84,6 @@ pub fn steps() -> Vec<StepDef> {
             ticket_expires
         ),
     ]
-}
-
-fn rpt_client(w: &UmaWorld) -> Result<ClientCredentials, StepError> {
-    w.ctx()?
-        .target
-        .authorization_server
-        .uma_client
-        .clone()
-        .ok_or_else(|| {
-            StepError::Skip(
-                "the target gives no client for the UMA grant (authorization_server.uma_client)"
-                    .into(),
-            )
-        })
 }
 
 fn pat_of_actor(w: &UmaWorld) -> Result<String, StepError> {
@@ -233,12 +218,12 @@ async fn obtain_ticket(w: &mut UmaWorld, scopes: Vec<String>) -> Result<String, 
 }
 
 async fn holds_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
-    rpt_client(w)?;
+    uma_client(w)?;
     obtain_ticket(w, quoted_list(a.arg(0))).await.map(|_| ())
 }
 
 async fn has_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
-    let client = rpt_client(w)?;
+    let client = uma_client(w)?;
     let ticket = obtain_ticket(w, quoted_list(a.arg(0))).await?;
     let token_endpoint = endpoint(w, "token_endpoint")?;
     let answer = w
@@ -248,15 +233,12 @@ async fn has_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
         answer.map_err(|e| StepError::Setup(format!("the RPT request got no answer: {e}")))?;
     let issued = read_token_response(&response)
         .map_err(|e| StepError::Setup(format!("no RPT was issued: {e}")))?;
-    w.ctx()?.driver.secrets().register(&issued.access_token);
-    let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
-    w.rpt = Some((issued.access_token, expires_in));
-    w.rpt_response = Some(issued.body.clone());
+    w.hold_rpt(issued);
     Ok(())
 }
 
 async fn requests_rpt(w: &mut UmaWorld, _a: Args) -> StepResult {
-    let client = rpt_client(w)?;
+    let client = uma_client(w)?;
     let (ticket, _) = w
         .ticket
         .clone()
@@ -266,16 +248,7 @@ async fn requests_rpt(w: &mut UmaWorld, _a: Args) -> StepResult {
         .send(perm::rpt_request(&token_endpoint, &ticket, &client))
         .await?
         .clone();
-    if let Ok(issued) = answer
-        .as_ref()
-        .map_err(|_| ())
-        .and_then(|r| read_token_response(r).map_err(|_| ()))
-    {
-        w.ctx()?.driver.secrets().register(&issued.access_token);
-        let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
-        w.rpt = Some((issued.access_token, expires_in));
-        w.rpt_response = Some(issued.body.clone());
-    }
+    w.hold_rpt_if_issued(&answer);
     Ok(())
 }
 

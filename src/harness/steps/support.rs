@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::harness::roles::tokens::excerpt;
+use crate::harness::target::ClientCredentials;
 use crate::harness::wire::HttpResponse;
 use crate::harness::world::{StepError, UmaWorld};
 
@@ -51,4 +52,21 @@ pub fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// The client the target lets the harness use for the UMA grant; without one the scenario does
+/// not apply.
+pub fn uma_client(world: &UmaWorld) -> Result<ClientCredentials, StepError> {
+    world
+        .ctx()?
+        .target
+        .authorization_server
+        .uma_client
+        .clone()
+        .ok_or_else(|| {
+            StepError::Skip(
+                "the target gives no client for the UMA grant (authorization_server.uma_client)"
+                    .into(),
+            )
+        })
 }

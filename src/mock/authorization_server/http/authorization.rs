@@ -1,6 +1,7 @@
 //! The authorization endpoint (RFC 6749 4.1, RFC 7636): `GET` checks the request and shows the
 //! login form, `POST` takes the form back and redirects to the client with a code or an error.
 
+use super::query_params::unique_pairs;
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
@@ -92,18 +93,13 @@ pub(crate) async fn submit(
 
 /// Collects query or form pairs, noting names that appear more than once (RFC 6749 3.1).
 fn params_from_pairs(pairs: impl Iterator<Item = (String, String)>) -> AuthorizationParams {
-    let mut params = AuthorizationParams::default();
-    let mut seen: Vec<String> = Vec::new();
-    for (name, value) in pairs {
-        if seen.contains(&name) {
-            if !params.repeated.contains(&name) {
-                params.repeated.push(name);
-            }
-            continue;
-        }
-        seen.push(name.clone());
-        // A parameter sent without a value counts as absent (RFC 6749 3.1).
-        let value = Some(value).filter(|v| !v.is_empty());
+    let unique = unique_pairs(pairs);
+    let mut params = AuthorizationParams {
+        repeated: unique.repeated,
+        ..AuthorizationParams::default()
+    };
+    for (name, value) in unique.values {
+        let value = Some(value);
         match name.as_str() {
             "response_type" => params.response_type = value,
             "client_id" => params.client_id = value,

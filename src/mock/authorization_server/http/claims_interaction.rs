@@ -2,6 +2,7 @@
 //! ticket up and shows the claims form; `POST` takes the form back and redirects to the client's
 //! claims redirect URI with a new ticket and the client's state, or with an error.
 
+use super::query_params::unique_pairs;
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
@@ -115,18 +116,13 @@ fn stated_claims(form: &Form) -> ClaimSet {
 
 /// Collects query pairs, noting names that appear more than once (RFC 6749 3.1).
 fn params_from_pairs(pairs: impl Iterator<Item = (String, String)>) -> InteractionParams {
-    let mut params = InteractionParams::default();
-    let mut seen: Vec<String> = Vec::new();
-    for (name, value) in pairs {
-        if seen.contains(&name) {
-            if !params.repeated.contains(&name) {
-                params.repeated.push(name);
-            }
-            continue;
-        }
-        seen.push(name.clone());
-        // A parameter sent without a value counts as absent (RFC 6749 3.1).
-        let value = Some(value).filter(|v| !v.is_empty());
+    let unique = unique_pairs(pairs);
+    let mut params = InteractionParams {
+        repeated: unique.repeated,
+        ..InteractionParams::default()
+    };
+    for (name, value) in unique.values {
+        let value = Some(value);
         match name.as_str() {
             "client_id" => params.client_id = value,
             "ticket" => params.ticket = value,

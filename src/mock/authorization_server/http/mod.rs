@@ -17,6 +17,7 @@ mod introspection;
 mod json;
 mod jwks;
 mod permission;
+mod query_params;
 mod redirect;
 mod registration;
 mod revocation;
