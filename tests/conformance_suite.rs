@@ -31,16 +31,10 @@ const PLAIN_HTTP: &str = "(plain http)";
 /// guessability, the concurrent redemption race). The list must shrink to empty as they come;
 /// a scenario that starts citing one of them makes the test demand its removal here.
 const PENDING: &[&str] = &[
-    "GRANT-3.3.2-f",
-    "GRANT-3.3.2-l",
-    "GRANT-3.3.3-b",
-    "GRANT-3.3.3-d",
-    "GRANT-3.3.3-h",
     "GRANT-3.3.5-c",
     "GRANT-3.3.5-d",
     "GRANT-3.3.5-e",
     "GRANT-3.7-i1",
-    "GRANT-5.1-a",
     "GRANT-5.2-e",
     "GRANT-5.7-b",
     "GRANT-5.7-c",

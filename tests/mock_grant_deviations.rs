@@ -175,7 +175,14 @@ async fn claims_redirect_state_dropped() {
 async fn claims_redirect_uri_not_validated() {
     let as_ = deviating(
         "claims-redirect-uri-not-validated",
-        &["GRANT-3.3.2-l", "GRANT-3.3.3-h"],
+        &[
+            "GRANT-3.3.2-l",
+            "GRANT-3.3.3-h",
+            "GRANT-3.3.2-i",
+            "GRANT-3.3.2-j",
+            "GRANT-3.3.3-g",
+            "GRANT-3.3.2-k",
+        ],
     )
     .await;
     let (_, _, ticket) = record_ticket(&as_).await;
@@ -650,4 +657,128 @@ async fn refresh_broadens_scope() {
         .await
         .assert_issued();
     assert!(refreshed["access_token"].is_string());
+}
+
+#[tokio::test]
+async fn claims_redirect_accepts_oauth_redirect_uris() {
+    let as_ = deviating(
+        "claims-redirect-accepts-oauth-redirect-uris",
+        &["GRANT-3.3.2-k"],
+    )
+    .await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let oauth = "https://client.example.test/oauth-cb";
+    let reply = as_
+        .log_in_as_carol(&[
+            ("client_id", "uma-client"),
+            ("ticket", &ticket),
+            ("claims_redirect_uri", oauth),
+        ])
+        .await;
+    let (base, params) = reply.redirect();
+    assert_eq!(base, oauth);
+    assert!(param(&params, "ticket").is_some());
+    // Other unregistered URIs are still refused.
+    as_.claims_get(&[
+        ("client_id", "uma-client"),
+        ("claims_redirect_uri", "https://evil.example.test/cb"),
+    ])
+    .await
+    .assert_error_page();
+}
+
+#[tokio::test]
+async fn claims_errors_on_page() {
+    let as_ = deviating("claims-errors-on-page", &["GRANT-3.3.3-i2"]).await;
+    as_.claims_get(&[
+        ("client_id", "uma-client"),
+        ("ticket", "never-issued"),
+        ("claims_redirect_uri", CLAIMS_CB),
+    ])
+    .await
+    .assert_error_page();
+}
+
+#[tokio::test]
+async fn claims_redirect_raw_query() {
+    let as_ = deviating("claims-redirect-raw-query", &["GRANT-3.3.3-i1"]).await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .log_in_as_carol(&[
+            ("client_id", "uma-client"),
+            ("ticket", &ticket),
+            ("claims_redirect_uri", CLAIMS_CB),
+            ("state", "a b&c"),
+        ])
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    let location = reply.header(header::LOCATION).unwrap();
+    assert!(location.ends_with("&state=a b&c"), "{location}");
+}
+
+#[tokio::test]
+async fn need_info_redirect_user_broken() {
+    let as_ = deviating("need-info-redirect-user-broken", &["GRANT-3.3.6-i7"]).await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let body = as_
+        .rpt_request(&ticket, &[], UMA_CLIENT)
+        .await
+        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let redirect_user = body["redirect_user"].as_str().unwrap();
+    assert_eq!(as_.get(redirect_user).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn claims_gathered_without_asking() {
+    let as_ = deviating("claims-gathered-without-asking", &["GRANT-6.2-b"]).await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let (base, params) = as_
+        .claims_get(&[
+            ("client_id", "uma-client"),
+            ("ticket", &ticket),
+            ("claims_redirect_uri", CLAIMS_CB),
+        ])
+        .await
+        .redirect();
+    assert_eq!(base, CLAIMS_CB);
+    // The ticket carries carol's claims: the need_claims policy is satisfied.
+    as_.rpt(param(&params, "ticket").unwrap(), &[], UMA_CLIENT)
+        .await;
+}
+
+#[tokio::test]
+async fn claims_redirect_empty_state() {
+    let as_ = deviating("claims-redirect-empty-state", &["GRANT-3.3.3-d"]).await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .log_in_as_carol(&[
+            ("client_id", "uma-client"),
+            ("ticket", &ticket),
+            ("claims_redirect_uri", CLAIMS_CB),
+        ])
+        .await;
+    let (_, params) = reply.redirect();
+    assert_eq!(param(&params, "state"), Some(""));
+}
+
+#[tokio::test]
+async fn claims_unknown_client_redirected() {
+    let as_ = deviating(
+        "claims-unknown-client-redirected",
+        &["GRANT-3.3.3-h", "GRANT-3.3.3-g"],
+    )
+    .await;
+    let evil = "https://evil.example.test/steal";
+    for query in [
+        vec![("client_id", "nobody"), ("claims_redirect_uri", evil)],
+        vec![("claims_redirect_uri", evil)],
+    ] {
+        let (base, params) = as_.claims_get(&query).await.redirect();
+        assert_eq!(base, evil);
+        assert!(param(&params, "error").is_some());
+    }
+    // A known client's unregistered URI is still refused.
+    as_.claims_get(&[("client_id", "uma-client"), ("claims_redirect_uri", evil)])
+        .await
+        .assert_error_page();
 }

@@ -52,3 +52,17 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     And [GRANT-3.3.6-n] the error body carries a ticket
     And [GRANT-3.3.6-p] that ticket differs from the one the client presented
     And [GRANT-3.3.6-o] if the error body has "interval", it is a whole number of seconds
+
+  @GRANT-3.3.6-i7 @GRANT-3.3.6-b @GRANT-3.3.6-d @GRANT-3.3.3-b @must @as
+  Scenario: need_info answered by claims gathering at its redirect_user ends in an RPT
+    Given resource owner "alice" requires claims before the client gets "view" on the resource
+    And the client holds a permission ticket for the resource with scope "view"
+    When the client requests an RPT with the ticket
+    Then [GRANT-3.3.6-b] the error body carries a ticket
+    And [GRANT-3.3.6-d] that ticket differs from the one the client presented
+    When the client sends the requesting party to the redirect_user of that answer with state "u"
+    And the requesting party provides the claims the authorization server asks for
+    Then [GRANT-3.3.6-i7] the requesting party is sent back to the claims redirect URI with a ticket
+    And [GRANT-3.3.3-b] the ticket from the redirect differs from the one the client sent
+    When the client requests an RPT with the ticket from the redirect
+    Then [GRANT-3.3.6-i7] the authorization server answers 200

@@ -76,6 +76,27 @@ pub struct AuthorizationServerTarget {
     /// How scenarios arrange policies and answer for the owner: the target's hook command, or
     /// a reference mock's control API. `None`: the policy-dependent scenarios are skipped.
     pub policy_admin: Option<crate::harness::roles::policy_admin::PolicyAdmin>,
+    /// How the harness plays the requesting party at the claims interaction endpoint; `None`:
+    /// the interactive claims-gathering scenarios are skipped.
+    pub claims_gathering: Option<ClaimsGathering>,
+}
+
+/// The client's registered claims redirect URIs and how a requesting party fills the AS's
+/// pages (Grant 3.3.2; the interaction itself is the AS's own business).
+#[derive(Debug, Clone)]
+pub struct ClaimsGathering {
+    pub claims_redirect_uris: Vec<String>,
+    pub public_client_claims_redirect_uris: Vec<String>,
+    pub oauth_redirect_uri: Option<String>,
+    pub pages: Vec<FormPage>,
+}
+
+/// How to fill the form of one page of the interaction.
+#[derive(Debug, Clone)]
+pub struct FormPage {
+    pub fields: Vec<(String, String)>,
+    pub button: Option<String>,
+    pub form_action_contains: Option<String>,
 }
 
 /// A confidential client's credentials at the token endpoint.
@@ -112,6 +133,19 @@ impl Target {
             TokenSource::Static { token } => token.clone(),
         })
         .chain(as_.uma_client.iter().map(|c| c.client_secret.clone()))
+        .chain(
+            as_.claims_gathering
+                .iter()
+                .flat_map(|g| &g.pages)
+                .flat_map(|p| &p.fields)
+                .filter(|(name, _)| {
+                    let name = name.to_ascii_lowercase();
+                    ["pass", "secret", "pin", "otp", "code"]
+                        .iter()
+                        .any(|s| name.contains(s))
+                })
+                .map(|(_, value)| value.clone()),
+        )
         .collect()
     }
 }

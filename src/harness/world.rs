@@ -88,6 +88,39 @@ pub struct UmaWorld {
     pub race_rpts: Option<usize>,
     /// Tickets sampled to judge their guessability.
     pub sampled_tickets: Vec<String>,
+    /// The requesting party's visit to the claims interaction endpoint, if one was made.
+    pub interaction: Option<ClaimsVisit>,
+}
+
+/// A requesting party's way through the AS's claims interaction pages (Grant 3.3.2, 3.3.3).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimsVisit {
+    pub client_id: String,
+    /// The claims redirect URI the client sent, or expects when it sent none.
+    pub claims_redirect_uri: String,
+    pub state: Option<String>,
+    /// The ticket the client sent along.
+    pub presented_ticket: Option<String>,
+    pub cookies: crate::harness::roles::claims_interaction::CookieJar,
+    /// The URL asked last and its answer: where the party stands.
+    pub current: Option<(String, HttpResponse)>,
+    /// Whether the very first answer already sent the party back with a ticket.
+    pub returned_at_once: bool,
+    /// The redirect back to the client, once it happened.
+    pub returned: Option<crate::harness::roles::claims_interaction::Return>,
+    /// Requests the AS should refuse, played through as far as the AS lets the party go.
+    pub refused: Vec<Refusal>,
+}
+
+/// One claims interaction request the AS should refuse.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The claims redirect URI the request named, where the party must never arrive.
+    pub uri: String,
+    /// The AS's first answer.
+    pub first: Answer,
+    /// Where the party was sent, if it arrived at `uri` after all (at once or after the pages).
+    pub reached: Option<String>,
 }
 
 /// A permission as a resource server requests it (FedAuthz 4.1).

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::harness::roles::policy_admin::PolicyAdmin;
 use crate::harness::target::{
-    AuthorizationServerTarget, ClientAuthMethod, ClientCredentials, Profile, RELAXABLE_CHECKS,
-    Target, TokenSource,
+    AuthorizationServerTarget, ClaimsGathering, ClientAuthMethod, ClientCredentials, FormPage,
+    Profile, RELAXABLE_CHECKS, Target, TokenSource,
 };
 use crate::harness::wire::DriverConfig;
 
@@ -70,6 +70,39 @@ pub struct AuthorizationServerSection {
     /// A command that performs policy actions at the AS (one JSON action on standard input).
     #[serde(default)]
     pub hook: Option<HookSection>,
+    /// How the harness plays the requesting party at the claims interaction endpoint.
+    #[serde(default)]
+    pub claims_gathering: Option<ClaimsGatheringSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsGatheringSection {
+    /// The claims redirect URIs registered for `uma_client`; the first is the one used.
+    pub claims_redirect_uris: Vec<String>,
+    /// The claims redirect URIs registered for the public client.
+    #[serde(default)]
+    pub public_client_claims_redirect_uris: Vec<String>,
+    /// A redirect URI `uma_client` registered for OAuth flows but not for claims.
+    #[serde(default)]
+    pub oauth_redirect_uri: Option<String>,
+    /// The pages of the interaction, in order, and how to fill each one's form.
+    #[serde(default)]
+    pub pages: Vec<FormPageSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormPageSection {
+    /// Field values to enter (other fields keep the values the page gave them).
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The value (or name) of the submit button to press; default: the form's first.
+    #[serde(default)]
+    pub button: Option<String>,
+    /// Which form of the page: the first whose action contains this text; default: the first.
+    #[serde(default)]
+    pub form_action_contains: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +167,43 @@ pub struct TokenSection {
     pub scope: Option<String>,
     /// A ready-made token instead of client credentials.
     pub token: Option<String>,
+}
+
+fn claims_gathering(section: &ClaimsGatheringSection) -> Result<ClaimsGathering, String> {
+    let absolute = |name: &str, uri: &str| {
+        crate::harness::roles::uri::absolute_uri(uri)
+            .map(|_| uri.to_string())
+            .map_err(|e| format!("authorization_server.claims_gathering.{name}: {e}"))
+    };
+    if section.claims_redirect_uris.is_empty() {
+        return Err("authorization_server.claims_gathering.claims_redirect_uris is empty".into());
+    }
+    Ok(ClaimsGathering {
+        claims_redirect_uris: section
+            .claims_redirect_uris
+            .iter()
+            .map(|u| absolute("claims_redirect_uris", u))
+            .collect::<Result<_, _>>()?,
+        public_client_claims_redirect_uris: section
+            .public_client_claims_redirect_uris
+            .iter()
+            .map(|u| absolute("public_client_claims_redirect_uris", u))
+            .collect::<Result<_, _>>()?,
+        oauth_redirect_uri: section
+            .oauth_redirect_uri
+            .as_deref()
+            .map(|u| absolute("oauth_redirect_uri", u))
+            .transpose()?,
+        pages: section
+            .pages
+            .iter()
+            .map(|p| FormPage {
+                fields: p.fields.clone().into_iter().collect(),
+                button: p.button.clone(),
+                form_action_contains: p.form_action_contains.clone(),
+            })
+            .collect(),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -244,6 +314,12 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
                 (None, Some(control)) => Some(PolicyAdmin::ControlApi(control.clone())),
                 (None, None) => None,
             },
+            claims_gathering: as_
+                .claims_gathering
+                .as_ref()
+                .map(claims_gathering)
+                .transpose()
+                .map_err(&invalid)?,
         },
         profile,
         clock_skew: Duration::from_secs(file.clock_skew_secs.unwrap_or(5)),

@@ -410,6 +410,13 @@ impl As {
         hidden_fields(&page.text)
     }
 
+    /// The claims form for `query`, posted back with carol's login: the AS's answer.
+    pub async fn log_in_as_carol(&self, query: &[(&str, &str)]) -> Reply {
+        let mut form = self.claims_form(query).await;
+        form.extend(login("carol", "carol-password"));
+        self.claims_post(&form).await
+    }
+
     /// The whole interactive round trip for uma-client: the form, carol's login, and the
     /// parameters of the redirect back.
     pub async fn gather_as_carol(

@@ -2,7 +2,9 @@
 //! holding PATs as a resource server would, and registering resources. Each role builds
 //! requests and reads answers; sending and recording is the world's job.
 
+pub mod claims_interaction;
 pub mod discovery;
+pub mod html_form;
 pub mod permissions;
 pub mod policy_admin;
 pub mod registration;

@@ -224,7 +224,7 @@ async fn policy_needs_claims(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 /// Sends the UMA grant's token request with extra form fields; keeps the RPT if one came.
-async fn send_rpt_request(
+pub(super) async fn send_rpt_request(
     w: &mut UmaWorld,
     ticket: Option<String>,
     extra: Vec<(String, String)>,
@@ -551,7 +551,7 @@ async fn previous_inactive_if_upgraded(w: &mut UmaWorld, a: Args) -> StepResult 
     w.judge(&a.cite, outcome, None)
 }
 
-fn public_client(w: &UmaWorld) -> Result<String, StepError> {
+pub(super) fn public_client(w: &UmaWorld) -> Result<String, StepError> {
     w.ctx()?
         .target
         .authorization_server

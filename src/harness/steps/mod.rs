@@ -3,6 +3,7 @@
 //! answers 201`.
 
 pub mod adapter;
+mod claims_gathering;
 mod discovery;
 mod grant;
 mod introspection;
@@ -67,6 +68,7 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(registration::steps());
     all.extend(permissions::steps());
     all.extend(grant::steps());
+    all.extend(claims_gathering::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all

@@ -111,10 +111,17 @@ pub(crate) enum Deviation {
     RefreshBroadensScope,
     RptResponseWithoutTokenType,
     RefreshTokenAsObject,
+    ClaimsRedirectAcceptsOauthRedirectUris,
+    ClaimsErrorsOnPage,
+    ClaimsRedirectRawQuery,
+    NeedInfoRedirectUserBroken,
+    ClaimsGatheredWithoutAsking,
+    ClaimsRedirectEmptyState,
+    ClaimsUnknownClientRedirected,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 95] = [
+    const ALL: [Deviation; 102] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -210,6 +217,13 @@ impl Deviation {
         Deviation::RefreshBroadensScope,
         Deviation::RptResponseWithoutTokenType,
         Deviation::RefreshTokenAsObject,
+        Deviation::ClaimsRedirectAcceptsOauthRedirectUris,
+        Deviation::ClaimsErrorsOnPage,
+        Deviation::ClaimsRedirectRawQuery,
+        Deviation::NeedInfoRedirectUserBroken,
+        Deviation::ClaimsGatheredWithoutAsking,
+        Deviation::ClaimsRedirectEmptyState,
+        Deviation::ClaimsUnknownClientRedirected,
     ];
 
     fn bit(self) -> u128 {
@@ -234,7 +248,7 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 95] = [
+static CATALOGUE: [DeviationInfo; 102] = [
     dev(
         "discovery-without-permission-endpoint",
         &["FED-2-a", "FED-1.5-b"],
@@ -622,7 +636,14 @@ static CATALOGUE: [DeviationInfo; 95] = [
     ),
     dev(
         "claims-redirect-uri-not-validated",
-        &["GRANT-3.3.2-l", "GRANT-3.3.3-h"],
+        &[
+            "GRANT-3.3.2-l",
+            "GRANT-3.3.3-h",
+            "GRANT-3.3.2-i",
+            "GRANT-3.3.2-j",
+            "GRANT-3.3.3-g",
+            "GRANT-3.3.2-k",
+        ],
         "The claims interaction endpoint redirects to any absolute claims_redirect_uri, registered or not.",
     ),
     dev(
@@ -744,6 +765,41 @@ static CATALOGUE: [DeviationInfo; 95] = [
         "refresh-token-as-object",
         &["GRANT-3.3.5-a", "GRANT-3.6-a", "GRANT-3.3.5-i1"],
         "The RPT response carries refresh_token as a JSON object wrapping the token.",
+    ),
+    dev(
+        "claims-redirect-accepts-oauth-redirect-uris",
+        &["GRANT-3.3.2-k"],
+        "The claims interaction endpoint also sends requesting parties to the client's OAuth redirect_uris, which are not claims redirect URIs.",
+    ),
+    dev(
+        "claims-errors-on-page",
+        &["GRANT-3.3.3-i2"],
+        "Failures of a claims interaction request with a good claims redirect URI (unknown ticket, refused form) are shown on an error page instead of being sent back to the client.",
+    ),
+    dev(
+        "claims-redirect-raw-query",
+        &["GRANT-3.3.3-i1"],
+        "The redirect back from the claims interaction endpoint adds ticket and state to the query as they are, without form encoding.",
+    ),
+    dev(
+        "need-info-redirect-user-broken",
+        &["GRANT-3.3.6-i7"],
+        "need_info names as redirect_user a URI where no claims interaction takes place (404).",
+    ),
+    dev(
+        "claims-gathered-without-asking",
+        &["GRANT-6.2-b"],
+        "The claims interaction endpoint logs the requesting party in as the first fixture party at once and sends it back with a new ticket, without asking anything.",
+    ),
+    dev(
+        "claims-redirect-empty-state",
+        &["GRANT-3.3.3-d"],
+        "The redirect back from the claims interaction endpoint carries an empty state when the client sent none.",
+    ),
+    dev(
+        "claims-unknown-client-redirected",
+        &["GRANT-3.3.3-h", "GRANT-3.3.3-g"],
+        "A claims interaction request without a client_id or with an unknown one is redirected, with an error, to whatever claims_redirect_uri it names.",
     ),
 ];
 

@@ -35,6 +35,10 @@ pub(crate) struct InteractionRules {
     pub(crate) csrf_protection: bool,
     /// Send the presented (used-up) ticket back instead of a new one.
     pub(crate) same_ticket: bool,
+    /// Take the client's OAuth redirect URIs as claims redirect URIs too (a deviation).
+    pub(crate) oauth_redirect_uris_too: bool,
+    /// Redirect requests of a missing or unknown client to the URI they name (a deviation).
+    pub(crate) redirect_unknown_clients: bool,
 }
 
 impl Default for InteractionRules {
@@ -43,6 +47,8 @@ impl Default for InteractionRules {
             validate_redirect_uri: true,
             csrf_protection: true,
             same_ticket: false,
+            oauth_redirect_uris_too: false,
+            redirect_unknown_clients: false,
         }
     }
 }
@@ -93,14 +99,28 @@ impl AsCore {
                 return untrusted(&format!("{name} was sent more than once"));
             }
         }
+        let client = params
+            .client_id
+            .as_deref()
+            .and_then(|id| self.clients.get(id));
+        if client.is_none() && rules.redirect_unknown_clients {
+            if let Some(given) = params.claims_redirect_uri.as_deref() {
+                let client_id = params.client_id.clone().unwrap_or_default();
+                return Ok((client_id, given.to_string()));
+            }
+        }
         let Some(client_id) = params.client_id.as_deref() else {
             return untrusted("client_id is missing");
         };
-        let Some(client) = self.clients.get(client_id) else {
+        let Some(client) = client else {
             return untrusted("there is no client with this client_id");
         };
         let given = params.claims_redirect_uri.as_deref();
-        let redirect_uri = if rules.validate_redirect_uri {
+        let redirect_uri = if rules.oauth_redirect_uris_too {
+            client
+                .claims_redirect_uri(given)
+                .or_else(|| given.and_then(|g| client.redirect_uri(Some(g))))
+        } else if rules.validate_redirect_uri {
             client.claims_redirect_uri(given)
         } else {
             // Any absolute URI at all.

@@ -19,6 +19,13 @@ impl RequestingParties {
         }
     }
 
+    /// The first party's username and password (for a deviation that logs it in unasked).
+    pub(crate) fn first_credentials(&self) -> Option<(String, String)> {
+        self.parties
+            .first()
+            .map(|p| (p.id.clone(), p.password.clone()))
+    }
+
     /// The party these credentials belong to, vouched for by this AS (`issuer`). Every failure
     /// looks the same, so the form cannot be used to find out which usernames exist.
     pub(crate) fn log_in(

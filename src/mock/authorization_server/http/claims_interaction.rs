@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::app::App;
@@ -33,6 +33,8 @@ fn rules(app: &App) -> InteractionRules {
         validate_redirect_uri: !app.has(Deviation::ClaimsRedirectUriNotValidated),
         csrf_protection: !app.has(Deviation::ClaimsInteractionNoCsrf),
         same_ticket: app.has(Deviation::ClaimsRedirectSameTicket),
+        oauth_redirect_uris_too: app.has(Deviation::ClaimsRedirectAcceptsOauthRedirectUris),
+        redirect_unknown_clients: app.has(Deviation::ClaimsUnknownClientRedirected),
     }
 }
 
@@ -44,6 +46,9 @@ pub(crate) async fn show(State(app): State<Arc<App>>, RawQuery(query): RawQuery)
     let now = app.clock.now();
     let started = app.core().start_interaction(&params, rules(&app), now);
     match started {
+        Ok((_, csrf)) if app.has(Deviation::ClaimsGatheredWithoutAsking) => {
+            gather_without_asking(&app, &params, &csrf, now)
+        }
         Ok((pending, csrf)) => form(&app, &pending, &csrf),
         Err(err) => refusal(&app, err),
     }
@@ -83,6 +88,31 @@ pub(crate) async fn submit(
     match finished {
         Ok((back, ticket)) => back_to_client(&app, &back, vec![("ticket", ticket.as_str())]),
         Err(err) => refusal(&app, err),
+    }
+}
+
+/// The deviation that skips the form: the first fixture party is taken as logged in.
+fn gather_without_asking(
+    app: &App,
+    params: &InteractionParams,
+    csrf: &str,
+    now: crate::mock::authorization_server::core::clock::Timestamp,
+) -> Response {
+    let mut core = app.core();
+    let Some((username, password)) = core.requesting_parties.first_credentials() else {
+        drop(core);
+        return html::claims_error_page("no requesting party to assume");
+    };
+    let submission = Submission::Provide {
+        username: Some(&username),
+        password: &password,
+        claims: ClaimSet::new(),
+    };
+    let finished = core.finish_interaction(params, Some(csrf), submission, rules(app), now);
+    drop(core);
+    match finished {
+        Ok((back, ticket)) => back_to_client(app, &back, vec![("ticket", ticket.as_str())]),
+        Err(err) => refusal(app, err),
     }
 }
 
@@ -154,18 +184,45 @@ fn form(app: &App, pending: &PendingInteraction, csrf: &str) -> Response {
 /// 302 to the claims redirect URI with `pairs` and the client's state (Grant 3.3.3: present
 /// exactly when the client sent one), keeping the URI's own query (Grant 3.3.2).
 fn back_to_client<'a>(app: &App, back: &'a Return, mut pairs: Vec<(&str, &'a str)>) -> Response {
-    if let Some(state) = back.state.as_deref() {
-        if !app.has(Deviation::ClaimsRedirectStateDropped) {
+    match back.state.as_deref() {
+        Some(state) if !app.has(Deviation::ClaimsRedirectStateDropped) => {
             pairs.push(("state", state));
         }
+        None if app.has(Deviation::ClaimsRedirectEmptyState) => pairs.push(("state", "")),
+        _ => {}
+    }
+    if app.has(Deviation::ClaimsRedirectRawQuery) {
+        return raw_redirect(&back.redirect_uri, &pairs);
     }
     let keep_query = !app.has(Deviation::ClaimsRedirectDropsQuery);
     redirect(&back.redirect_uri, &pairs, keep_query)
 }
 
+/// The deviation that writes the parameters into the query without encoding them.
+fn raw_redirect(uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let added: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let joiner = if uri.contains('?') { '&' } else { '?' };
+    let location = format!("{uri}{joiner}{}", added.join("&"));
+    match axum::http::HeaderValue::from_str(&location) {
+        Ok(value) => {
+            let mut response = axum::http::StatusCode::FOUND.into_response();
+            response
+                .headers_mut()
+                .insert(axum::http::header::LOCATION, value);
+            response
+        }
+        Err(_) => html::claims_error_page("the redirect cannot be written"),
+    }
+}
+
 fn refusal(app: &App, err: InteractionError) -> Response {
     match err {
         InteractionError::Untrusted(why) => html::claims_error_page(&why),
+        InteractionError::Redirect { description, .. }
+            if app.has(Deviation::ClaimsErrorsOnPage) =>
+        {
+            html::claims_error_page(&description)
+        }
         InteractionError::Redirect {
             back,
             code,

@@ -263,7 +263,11 @@ fn grant_error(app: &App, err: GrantError) -> ApiError {
             }
             // Grant 3.3.6: at least one of the two hints, always.
             if redirect_user || required_claims.is_empty() {
-                let endpoint = app.urls.absolute(CLAIMS_INTERACTION);
+                let endpoint = if app.has(Deviation::NeedInfoRedirectUserBroken) {
+                    app.urls.absolute("/claims-unavailable")
+                } else {
+                    app.urls.absolute(CLAIMS_INTERACTION)
+                };
                 err = err.with_member("redirect_user", endpoint.into());
             }
             err
