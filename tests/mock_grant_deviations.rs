@@ -782,3 +782,133 @@ async fn claims_unknown_client_redirected() {
         .await
         .assert_error_page();
 }
+
+/// The scopes an RPT grants on `resource`, by introspection.
+async fn rpt_scopes(as_: &As, pat: &str, rpt: &Value, resource: &str) -> Vec<String> {
+    let body = as_
+        .introspect(pat, rpt["access_token"].as_str().unwrap())
+        .await;
+    body["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["resource_id"] == resource)
+        .flat_map(|p| p["resource_scopes"].as_array().unwrap().clone())
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn permission_rejects_unknown_members() {
+    let as_ = deviating("permission-rejects-unknown-members", &["GRANT-1.1-b"]).await;
+    let (pat, resource) = as_.alice_resource(None).await;
+    let body = json!({"resource_id": resource, "resource_scopes": ["view"], "x_note": 1});
+    as_.send_json(Method::POST, "/permission", Some(&pat), &body)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "invalid_request");
+}
+
+#[tokio::test]
+async fn token_parameters_case_insensitive() {
+    let as_ = deviating("token-parameters-case-insensitive", &["GRANT-1.1-i1"]).await;
+    let (pat, _) = as_.alice_resource(None).await;
+    let resource = as_
+        .register(&pat, json!({"resource_scopes": ["view", "download"]}))
+        .await;
+    let ticket = as_.ticket(&pat, &resource, &["view"]).await;
+    // uma-client is pre-registered for download.
+    let form = [
+        ("grant_type", UMA_GRANT),
+        ("Ticket", &ticket),
+        ("SCOPE", "DOWNLOAD"),
+    ];
+    let rpt = as_.token(&form, UMA_CLIENT).await.assert_issued();
+    let mut scopes = rpt_scopes(&as_, &pat, &rpt, &resource).await;
+    scopes.sort();
+    assert_eq!(scopes, ["download", "view"]);
+}
+
+#[tokio::test]
+async fn required_claims_malformed() {
+    let as_ = deviating(
+        "required-claims-malformed",
+        &[
+            "GRANT-3.3.6-e",
+            "GRANT-3.3.6-f",
+            "GRANT-3.3.6-g",
+            "GRANT-3.3.6-h",
+            "GRANT-3.3.6-i",
+            "GRANT-3.3.6-j",
+            "GRANT-3.3.6-k",
+            "GRANT-3.3.6-l",
+            "GRANT-3.3.6-m",
+        ],
+    )
+    .await;
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let body = as_
+        .rpt_request(&ticket, &[], UMA_CLIENT)
+        .await
+        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let hint = &body["required_claims"][0];
+    assert!(hint["claim_token_format"].is_string());
+    assert!(hint["issuer"].is_string());
+    assert!(hint["claim_type"].is_number());
+    assert!(hint["friendly_name"].is_object());
+    assert!(hint["name"].is_array());
+}
+
+#[tokio::test]
+async fn rpt_expires_in_as_string() {
+    let as_ = deviating(
+        "rpt-expires-in-as-string",
+        &["GRANT-3.3.5-i", "GRANT-3.3.5-i1", "GRANT-3.3-i1"],
+    )
+    .await;
+    let (pat, resource) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &resource, &["view"]).await;
+    let rpt = as_.rpt(&ticket, &[], UMA_CLIENT).await;
+    assert!(rpt["expires_in"].is_string(), "{rpt}");
+}
+
+#[tokio::test]
+async fn discovery_without_claim_token_formats() {
+    let as_ = deviating("discovery-without-claim-token-formats", &["GRANT-3.3.1-q"]).await;
+    assert!(
+        as_.discovery()
+            .await
+            .get("claim_token_formats_supported")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn partial_grant_includes_refused_scopes() {
+    let as_ = deviating("partial-grant-includes-refused-scopes", &["GRANT-3.3.4-i1"]).await;
+    let (pat, resource) = as_.alice_resource(None).await;
+    as_.create_policy(
+        json!({"owner": "alice", "resource_id": resource, "scopes": ["view"],
+        "outcome": "grant", "clients": ["uma-client"]}),
+    )
+    .await;
+    let ticket = as_.ticket(&pat, &resource, &["view", "print"]).await;
+    let rpt = as_.rpt(&ticket, &[], UMA_CLIENT).await;
+    let mut scopes = rpt_scopes(&as_, &pat, &rpt, &resource).await;
+    scopes.sort();
+    assert_eq!(scopes, ["print", "view"]);
+}
+
+#[tokio::test]
+async fn registered_scopes_ignored() {
+    let as_ = deviating("registered-scopes-ignored", &["GRANT-3.3.4-a"]).await;
+    let (pat, _) = as_.alice_resource(None).await;
+    // uma-client is pre-registered for download and asks for it.
+    let with_download = as_
+        .register(&pat, json!({"resource_scopes": ["view", "download"]}))
+        .await;
+    let ticket2 = as_.ticket(&pat, &with_download, &["view"]).await;
+    let rpt = as_
+        .rpt(&ticket2, &[("scope", "download")], UMA_CLIENT)
+        .await;
+    assert_eq!(rpt_scopes(&as_, &pat, &rpt, &with_download).await, ["view"]);
+}

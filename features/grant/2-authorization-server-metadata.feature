@@ -26,10 +26,10 @@ Feature: Grant 2 - Authorization server metadata
   Scenario: published UMA profiles are a list of URIs
     Then [GRANT-2-e] if the document has "uma_profiles_supported", it is an array of absolute URIs
 
-  @GRANT-2-f @FED-2-d @should @as
+  @GRANT-2-f @FED-2-d @GRANT-4-b @should @as
   Scenario: every UMA profile and extension the authorization server implements is listed
     Given the target declares the UMA profiles and extensions it implements
-    Then [GRANT-2-f, FED-2-d] "uma_profiles_supported" lists every declared profile
+    Then [GRANT-2-f, FED-2-d, GRANT-4-b] "uma_profiles_supported" lists every declared profile
 
   @RFC8414-2 @must @as @rfc
   Scenario: the metadata lists the response types it supports (RFC 8414, reported apart)

@@ -20,9 +20,10 @@ Feature: Grant 3.3.5 - Authorization server response to the client on authorizat
     When the client requests an RPT with the ticket
     Then [GRANT-3.3.5-j] the RPT response has no "scope" member
 
-  @GRANT-3.3.5-a @GRANT-3.6-a @GRANT-3.3.5-b @GRANT-3.3.5-f @may @as
+  @GRANT-3.3.5-a @GRANT-3.6-a @GRANT-3.3.5-b @GRANT-3.3.5-f @GRANT-3.3.5-i @may @as
   Scenario: the optional members of the RPT response have their form
     When the client requests an RPT with the ticket
     Then [GRANT-3.3.5-a, GRANT-3.6-a] if the body has "refresh_token", it is a string
     And [GRANT-3.3.5-b] if the body has "pct", it is a string
     And [GRANT-3.3.5-f] if the body has "upgraded", it is a boolean
+    And [GRANT-3.3.5-i] if the body has "expires_in", it is a whole number of seconds

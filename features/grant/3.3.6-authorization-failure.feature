@@ -66,3 +66,10 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     And [GRANT-3.3.3-b] the ticket from the redirect differs from the one the client sent
     When the client requests an RPT with the ticket from the redirect
     Then [GRANT-3.3.6-i7] the authorization server answers 200
+
+  @GRANT-3.3.6-e @GRANT-3.3.6-f @GRANT-3.3.6-g @GRANT-3.3.6-h @GRANT-3.3.6-i @GRANT-3.3.6-j @GRANT-3.3.6-k @GRANT-3.3.6-l @GRANT-3.3.6-m @may @as
+  Scenario: the optional members of each required claim have their form
+    Given resource owner "alice" requires claims before the client gets "view" on the resource
+    And the client holds a permission ticket for the resource with scope "view"
+    When the client requests an RPT with the ticket
+    Then [GRANT-3.3.6-e, GRANT-3.3.6-f, GRANT-3.3.6-g, GRANT-3.3.6-h, GRANT-3.3.6-i, GRANT-3.3.6-j, GRANT-3.3.6-k, GRANT-3.3.6-l, GRANT-3.3.6-m] each entry of "required_claims" has its optional members in the form the Grant gives them

@@ -105,6 +105,8 @@ pub struct ClientCredentials {
     pub client_id: String,
     pub client_secret: String,
     pub auth_method: ClientAuthMethod,
+    /// Scopes the client is pre-registered for (Grant 3.3.4 RegisteredScopes).
+    pub registered_scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

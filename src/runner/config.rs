@@ -156,6 +156,9 @@ pub struct ClientSection {
     pub client_id: String,
     pub client_secret: String,
     pub auth_method: Option<ClientAuthMethod>,
+    /// Scopes the client is pre-registered for at the AS (Grant 3.3.4 RegisteredScopes).
+    #[serde(default)]
+    pub registered_scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -302,6 +305,7 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
                 client_id: c.client_id.clone(),
                 client_secret: c.client_secret.clone(),
                 auth_method: c.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
+                registered_scopes: c.registered_scopes.clone(),
             }),
             uma_public_client_id: as_.uma_public_client_id.clone(),
             control_api: as_.control_api.clone(),

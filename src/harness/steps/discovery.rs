@@ -67,6 +67,11 @@ pub fn steps() -> Vec<StepDef> {
             r"every protection API endpoint in the document is an https URL",
             protection_api_https
         ),
+        def!(
+            Then,
+            r"the document names the claim token formats the authorization server accepts",
+            claim_token_formats
+        ),
     ]
 }
 
@@ -281,4 +286,25 @@ async fn protection_api_https(w: &mut UmaWorld, a: Args) -> StepResult {
         }
     });
     w.judge(&a.cite, outcome, Some("https"))
+}
+
+/// UMA defines no member for the claim token formats an AS accepts (Grant 3.3.1), so any
+/// member whose name speaks of claim tokens and lists format URIs documents them.
+async fn claim_token_formats(w: &mut UmaWorld, a: Args) -> StepResult {
+    let outcome = document(w).and_then(|doc| {
+        let listed: Vec<(&String, &Vec<Value>)> = doc
+            .iter()
+            .filter(|(name, _)| name.contains("claim_token"))
+            .filter_map(|(name, value)| value.as_array().map(|list| (name, list)))
+            .filter(|(_, list)| !list.is_empty() && list.iter().all(Value::is_string))
+            .collect();
+        match listed.first() {
+            Some((name, list)) => Ok(format!("{name} lists {} format(s)", list.len())),
+            None => Err(
+                "no member of the discovery document lists the claim token formats the AS accepts"
+                    .to_string(),
+            ),
+        }
+    });
+    w.judge(&a.cite, outcome, None)
 }

@@ -3,6 +3,7 @@
 //! answers 201`.
 
 pub mod adapter;
+mod assessment;
 mod claims_gathering;
 mod discovery;
 mod grant;
@@ -69,6 +70,7 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(permissions::steps());
     all.extend(grant::steps());
     all.extend(claims_gathering::steps());
+    all.extend(assessment::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all

@@ -118,10 +118,17 @@ pub(crate) enum Deviation {
     ClaimsGatheredWithoutAsking,
     ClaimsRedirectEmptyState,
     ClaimsUnknownClientRedirected,
+    PermissionRejectsUnknownMembers,
+    TokenParametersCaseInsensitive,
+    RequiredClaimsMalformed,
+    RptExpiresInAsString,
+    DiscoveryWithoutClaimTokenFormats,
+    PartialGrantIncludesRefusedScopes,
+    RegisteredScopesIgnored,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 102] = [
+    const ALL: [Deviation; 109] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -224,6 +231,13 @@ impl Deviation {
         Deviation::ClaimsGatheredWithoutAsking,
         Deviation::ClaimsRedirectEmptyState,
         Deviation::ClaimsUnknownClientRedirected,
+        Deviation::PermissionRejectsUnknownMembers,
+        Deviation::TokenParametersCaseInsensitive,
+        Deviation::RequiredClaimsMalformed,
+        Deviation::RptExpiresInAsString,
+        Deviation::DiscoveryWithoutClaimTokenFormats,
+        Deviation::PartialGrantIncludesRefusedScopes,
+        Deviation::RegisteredScopesIgnored,
     ];
 
     fn bit(self) -> u128 {
@@ -248,7 +262,7 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 102] = [
+static CATALOGUE: [DeviationInfo; 109] = [
     dev(
         "discovery-without-permission-endpoint",
         &["FED-2-a", "FED-1.5-b"],
@@ -276,12 +290,18 @@ static CATALOGUE: [DeviationInfo; 102] = [
     ),
     dev(
         "discovery-profiles-not-array",
-        &["GRANT-2-e", "GRANT-2-b", "GRANT-2-f", "FED-2-d"],
+        &[
+            "GRANT-2-e",
+            "GRANT-2-b",
+            "GRANT-2-f",
+            "FED-2-d",
+            "GRANT-4-b",
+        ],
         "uma_profiles_supported is a single string instead of an array.",
     ),
     dev(
         "discovery-profiles-unlisted",
-        &["GRANT-2-f", "FED-2-d"],
+        &["GRANT-2-f", "FED-2-d", "GRANT-4-b"],
         "uma_profiles_supported is empty although the mock supports its control API extension.",
     ),
     dev(
@@ -800,6 +820,51 @@ static CATALOGUE: [DeviationInfo; 102] = [
         "claims-unknown-client-redirected",
         &["GRANT-3.3.3-h", "GRANT-3.3.3-g"],
         "A claims interaction request without a client_id or with an unknown one is redirected, with an error, to whatever claims_redirect_uri it names.",
+    ),
+    dev(
+        "permission-rejects-unknown-members",
+        &["GRANT-1.1-b"],
+        "A permission object with a member other than resource_id and resource_scopes is refused with 400 invalid_request.",
+    ),
+    dev(
+        "token-parameters-case-insensitive",
+        &["GRANT-1.1-i1"],
+        "The token endpoint reads parameter names and scope values without regard to case (\"Ticket\" for ticket, \"VIEW\" for view).",
+    ),
+    dev(
+        "required-claims-malformed",
+        &[
+            "GRANT-3.3.6-e",
+            "GRANT-3.3.6-f",
+            "GRANT-3.3.6-g",
+            "GRANT-3.3.6-h",
+            "GRANT-3.3.6-i",
+            "GRANT-3.3.6-j",
+            "GRANT-3.3.6-k",
+            "GRANT-3.3.6-l",
+            "GRANT-3.3.6-m",
+        ],
+        "The optional members of required_claims entries have the wrong JSON types (a format string instead of an array, a number for claim_type, ...).",
+    ),
+    dev(
+        "rpt-expires-in-as-string",
+        &["GRANT-3.3.5-i", "GRANT-3.3.5-i1", "GRANT-3.3-i1"],
+        "The RPT response carries expires_in as a string of digits.",
+    ),
+    dev(
+        "discovery-without-claim-token-formats",
+        &["GRANT-3.3.1-q"],
+        "The discovery document does not say which claim token formats the AS accepts.",
+    ),
+    dev(
+        "partial-grant-includes-refused-scopes",
+        &["GRANT-3.3.4-i1"],
+        "When the policy grants some requested scopes and refuses others, the RPT carries all of them.",
+    ),
+    dev(
+        "registered-scopes-ignored",
+        &["GRANT-3.3.4-a"],
+        "Scopes the client is pre-registered for and asks for at the token endpoint are left out of RequestedScopes.",
     ),
 ];
 

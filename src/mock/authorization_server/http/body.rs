@@ -108,6 +108,26 @@ impl Form {
         Ok(Form { pairs })
     }
 
+    /// The form with every name, and the values of `values_of`, in lower case (a deviation's
+    /// careless reading).
+    pub(crate) fn lowercased(&self, values_of: &[&str]) -> Form {
+        Form {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|(k, v)| {
+                    let name = k.to_lowercase();
+                    let value = if values_of.contains(&name.as_str()) {
+                        v.to_lowercase()
+                    } else {
+                        v.clone()
+                    };
+                    (name, value)
+                })
+                .collect(),
+        }
+    }
+
     /// Every parameter, in order.
     pub(crate) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))

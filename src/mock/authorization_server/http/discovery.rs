@@ -114,10 +114,12 @@ fn document(app: &App) -> Map<String, Value> {
     }
     // Grant 3.3.1 asks the AS to document its claim token formats in discovery; UMA defines no
     // member for them, so this is an extension member (Grant 1.1).
-    doc.insert(
-        "claim_token_formats_supported".into(),
-        vec![ID_TOKEN_FORMAT, JWT_FORMAT].into(),
-    );
+    if !app.has(Deviation::DiscoveryWithoutClaimTokenFormats) {
+        doc.insert(
+            "claim_token_formats_supported".into(),
+            vec![ID_TOKEN_FORMAT, JWT_FORMAT].into(),
+        );
+    }
     let profiles = if app.has(Deviation::DiscoveryProfilesUnlisted) {
         Value::Array(Vec::new())
     } else if app.has(Deviation::DiscoveryProfilesNotArray) {

@@ -102,6 +102,7 @@ fn rejection(app: &App, err: PermissionError) -> ApiError {
 struct Shape {
     reject_arrays: bool,
     scopes_optional: bool,
+    reject_unknown_members: bool,
 }
 
 /// One permission object, or a non-empty array of them (FedAuthz 4.1). Members other than
@@ -110,6 +111,7 @@ fn parse_permissions(app: &App, body: Value) -> Result<Vec<Permission>, ApiError
     let shape = Shape {
         reject_arrays: app.has(Deviation::PermissionRejectsArray),
         scopes_optional: app.has(Deviation::PermissionMissingMembersAccepted),
+        reject_unknown_members: app.has(Deviation::PermissionRejectsUnknownMembers),
     };
     parse_with(shape, body)
 }
@@ -138,6 +140,16 @@ fn parse_one(shape: Shape, item: &Value) -> Result<Permission, ApiError> {
             "each permission must be a JSON object",
         ));
     };
+    if shape.reject_unknown_members {
+        if let Some(name) = object
+            .keys()
+            .find(|k| !matches!(k.as_str(), "resource_id" | "resource_scopes"))
+        {
+            return Err(ApiError::invalid_request(format!(
+                "unknown member {name:?}"
+            )));
+        }
+    }
     let resource_id = match object.get("resource_id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         Some(_) => {

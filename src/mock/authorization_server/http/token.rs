@@ -40,6 +40,9 @@ pub(crate) async fn token(
     body: RawBody,
 ) -> Response {
     let form = match Form::parse(&headers, body) {
+        Ok(form) if app.has(Deviation::TokenParametersCaseInsensitive) => {
+            form.lowercased(&["scope"])
+        }
         Ok(form) => form,
         Err(err) => return err.render(Surface::Token, app.deviations),
     };
@@ -156,6 +159,8 @@ fn uma_ticket(
         submitted_same_ticket: app.has(Deviation::RequestSubmittedSameTicket),
         submitted_without_ticket: app.has(Deviation::RequestSubmittedWithoutTicket),
         requested_scope_ignored: app.has(Deviation::RequestedScopeIgnored),
+        registered_scopes_ignored: app.has(Deviation::RegisteredScopesIgnored),
+        partial_grant_all: app.has(Deviation::PartialGrantIncludesRefusedScopes),
         claim_tokens: ClaimTokenRules {
             check_signature_and_trust: !app.has(Deviation::ClaimTokenSignatureUnchecked),
             check_audience: !app.has(Deviation::ClaimTokenAudienceIgnored),
@@ -183,7 +188,11 @@ fn success(app: &App, grant_type: &str, issued: IssuedToken) -> Response {
     if !(grant_type == UMA_TICKET && app.has(Deviation::RptResponseWithoutTokenType)) {
         body.insert("token_type".into(), "Bearer".into());
     }
-    body.insert("expires_in".into(), issued.expires_in.into());
+    if grant_type == UMA_TICKET && app.has(Deviation::RptExpiresInAsString) {
+        body.insert("expires_in".into(), issued.expires_in.to_string().into());
+    } else {
+        body.insert("expires_in".into(), issued.expires_in.into());
+    }
     if let Some(scope) = issued.scope {
         let reported = if app.has(Deviation::TokenResponseScopeMismatch) {
             "profile".to_string()
@@ -258,7 +267,10 @@ fn grant_error(app: &App, err: GrantError) -> ApiError {
                 return err;
             }
             if !required_claims.is_empty() {
-                let hints = serde_json::to_value(&required_claims).unwrap_or(Value::Null);
+                let mut hints = serde_json::to_value(&required_claims).unwrap_or(Value::Null);
+                if app.has(Deviation::RequiredClaimsMalformed) {
+                    malform_hints(&mut hints);
+                }
                 err = err.with_member("required_claims", hints);
             }
             // Grant 3.3.6: at least one of the two hints, always.
@@ -289,5 +301,22 @@ fn grant_error(app: &App, err: GrantError) -> ApiError {
             Code::TemporarilyUnavailable,
             why,
         ),
+    }
+}
+
+/// The deviation that gives every optional member of a required_claims entry a wrong JSON type.
+fn malform_hints(hints: &mut Value) {
+    for hint in hints.as_array_mut().into_iter().flatten() {
+        let Some(object) = hint.as_object_mut() else {
+            continue;
+        };
+        object.insert(
+            "claim_token_format".into(),
+            Value::from(crate::mock::authorization_server::core::policy::ID_TOKEN_FORMAT),
+        );
+        object.insert("issuer".into(), Value::from("https://idp.example.test"));
+        object.insert("claim_type".into(), Value::from(1));
+        object.insert("friendly_name".into(), serde_json::json!({"en": "role"}));
+        object.insert("name".into(), serde_json::json!(["roles"]));
     }
 }

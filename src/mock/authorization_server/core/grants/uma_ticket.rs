@@ -48,6 +48,10 @@ pub(crate) struct RptRules {
     pub(crate) submitted_without_ticket: bool,
     /// A requested scope no resource of the ticket has is dropped, not refused.
     pub(crate) requested_scope_ignored: bool,
+    /// The client's pre-registered scopes are not added to RequestedScopes.
+    pub(crate) registered_scopes_ignored: bool,
+    /// A request the policy grants only in part gets everything it asked for.
+    pub(crate) partial_grant_all: bool,
     pub(crate) claim_tokens: ClaimTokenRules,
     /// Any client may use any PCT.
     pub(crate) pct_any_client: bool,
@@ -103,7 +107,11 @@ impl AsCore {
                 "client {client_id} may not use the UMA grant"
             )));
         }
-        let registered = client.scopes.clone();
+        let registered = if rules.registered_scopes_ignored {
+            Vec::new()
+        } else {
+            client.scopes.clone()
+        };
         let (Some(value), Some(presented)) = (request.ticket, presented) else {
             return Err(GrantError::InvalidRequest("ticket is required".into()));
         };
@@ -180,7 +188,11 @@ impl AsCore {
             now,
             owner_answer,
         };
-        match assess(&self.policies, &self.resources, requested, &facts) {
+        let mut outcome = assess(&self.policies, &self.resources, requested.clone(), &facts);
+        if rules.partial_grant_all && outcome == Outcome::Denied {
+            outcome = self.grant_if_any_scope_passes(requested, &facts);
+        }
+        match outcome {
             Outcome::Granted(granted) => {
                 self.grant(client_id, process.context, granted, request.rpt, rules, now)
             }
@@ -194,6 +206,28 @@ impl AsCore {
                 Err(self.need_info(process, hints, redirect_user, why, rules, now))
             }
             Outcome::Submitted => Err(self.submitted(process, rules, now)),
+        }
+    }
+
+    /// The deviation that turns a partial grant into a whole one: if any single requested scope
+    /// would pass, every requested scope is granted.
+    fn grant_if_any_scope_passes(&self, requested: Vec<Requested>, facts: &Facts<'_>) -> Outcome {
+        let any = requested.iter().any(|item| {
+            item.scopes.iter().any(|scope| {
+                let alone = Requested {
+                    scopes: vec![scope.clone()],
+                    ..item.clone()
+                };
+                matches!(
+                    assess(&self.policies, &self.resources, vec![alone], facts),
+                    Outcome::Granted(_)
+                )
+            })
+        });
+        if any {
+            Outcome::Granted(requested)
+        } else {
+            Outcome::Denied
         }
     }
 
