@@ -590,6 +590,9 @@ fn every_grant_deviation_has_a_test_here() {
         "sequential-tickets",
         "revocation-ignores-pct-hint",
         "concurrent-ticket-redemption",
+        "pushed-claims-ignored",
+        "pct-recalls-nothing",
+        "pct-answer-cacheable",
     ] {
         assert!(deviations().iter().any(|d| d.name == name), "{name}");
         // Once in this list, once where a test starts the mock with it.
@@ -650,4 +653,54 @@ async fn refresh_broadens_scope() {
         .await
         .assert_issued();
     assert!(refreshed["access_token"].is_string());
+}
+
+#[tokio::test]
+async fn pushed_claims_ignored() {
+    let as_ = deviating("pushed-claims-ignored", &["GRANT-3.3.4-i1"]).await;
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .rpt_request(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT)
+        .await;
+    assert_need_info(&reply, &ticket);
+    // Where the policy wants no claims the RPT comes as ever, but no PCT for claims never used.
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let body = as_.rpt(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT).await;
+    assert!(body.get("pct").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn pct_recalls_nothing() {
+    let as_ = deviating("pct-recalls-nothing", &["GRANT-3.3.5-b"]).await;
+    let (pat, record, pct) = pct(&as_).await;
+    let ticket = as_.ticket(&pat, &record, &["view"]).await;
+    let reply = as_.rpt_request(&ticket, &[("pct", &pct)], UMA_CLIENT).await;
+    assert_need_info(&reply, &ticket);
+    // Claims pushed beside the PCT still count.
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let [claim_token, format] = push(&token, ID_TOKEN);
+    let ticket = as_.ticket(&pat, &record, &["view"]).await;
+    as_.rpt(&ticket, &[("pct", &pct), claim_token, format], UMA_CLIENT)
+        .await;
+}
+
+#[tokio::test]
+async fn pct_answer_cacheable() {
+    let as_ = deviating("pct-answer-cacheable", &["GRANT-5.2-c"]).await;
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .rpt_request(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.json()["pct"].is_string());
+    assert_eq!(reply.header(header::CACHE_CONTROL), None);
+    assert_eq!(reply.header(header::PRAGMA), None);
+    // An answer without a PCT is kept by no cache, as ever.
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let reply = as_.rpt_request(&ticket, &[], UMA_CLIENT).await;
+    assert_eq!(reply.header(header::CACHE_CONTROL), Some("no-store"));
 }

@@ -111,10 +111,13 @@ pub(crate) enum Deviation {
     RefreshBroadensScope,
     RptResponseWithoutTokenType,
     RefreshTokenAsObject,
+    PushedClaimsIgnored,
+    PctRecallsNothing,
+    PctAnswerCacheable,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 95] = [
+    const ALL: [Deviation; 98] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -210,6 +213,9 @@ impl Deviation {
         Deviation::RefreshBroadensScope,
         Deviation::RptResponseWithoutTokenType,
         Deviation::RefreshTokenAsObject,
+        Deviation::PushedClaimsIgnored,
+        Deviation::PctRecallsNothing,
+        Deviation::PctAnswerCacheable,
     ];
 
     fn bit(self) -> u128 {
@@ -234,7 +240,7 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 95] = [
+static CATALOGUE: [DeviationInfo; 98] = [
     dev(
         "discovery-without-permission-endpoint",
         &["FED-2-a", "FED-1.5-b"],
@@ -673,7 +679,7 @@ static CATALOGUE: [DeviationInfo; 95] = [
     dev(
         "pct-reveals-claims",
         &["GRANT-3.3.5-d", "GRANT-3.3.5-e"],
-        "The PCT is the base64url JSON of the requesting party's claims.",
+        "The PCT is the base64url JSON of the requesting party's claims (and a random jti, so each PCT is still distinct).",
     ),
     dev(
         "refresh-reassesses",
@@ -744,6 +750,21 @@ static CATALOGUE: [DeviationInfo; 95] = [
         "refresh-token-as-object",
         &["GRANT-3.3.5-a", "GRANT-3.6-a", "GRANT-3.3.5-i1"],
         "The RPT response carries refresh_token as a JSON object wrapping the token.",
+    ),
+    dev(
+        "pushed-claims-ignored",
+        &["GRANT-3.3.4-i1"],
+        "Pushed claim tokens are verified but their claims never reach the assessment: a policy they satisfy still answers need_info, and no PCT is issued for them.",
+    ),
+    dev(
+        "pct-recalls-nothing",
+        &["GRANT-3.3.5-b"],
+        "A PCT is accepted when presented but stands for no claims: a policy its claims satisfied answers need_info.",
+    ),
+    dev(
+        "pct-answer-cacheable",
+        &["GRANT-5.2-c"],
+        "A token answer carrying a PCT comes without Cache-Control: no-store and Pragma: no-cache.",
     ),
 ];
 

@@ -15,6 +15,7 @@ use crate::mock::authorization_server::core::assessment::{
     Outcome, Requested, Unassessable, assess, requested_permissions,
 };
 use crate::mock::authorization_server::core::claim_tokens::{ClaimTokenRules, Presentation};
+use crate::mock::authorization_server::core::claims::RequestingParty;
 use crate::mock::authorization_server::core::clock::Timestamp;
 use crate::mock::authorization_server::core::owner_requests::{OwnerRequest, RequestStatus};
 use crate::mock::authorization_server::core::pcts::Pct;
@@ -51,6 +52,10 @@ pub(crate) struct RptRules {
     pub(crate) claim_tokens: ClaimTokenRules,
     /// Any client may use any PCT.
     pub(crate) pct_any_client: bool,
+    /// Pushed claim tokens are verified, then their claims are dropped.
+    pub(crate) pushed_claims_ignored: bool,
+    /// A usable PCT adds nothing to what the AS knows about the requesting party.
+    pub(crate) pct_recalls_nothing: bool,
     /// An upgraded RPT stays active.
     pub(crate) upgrade_keeps_old_rpt: bool,
 }
@@ -218,12 +223,29 @@ impl AsCore {
             if !pct.party.compatible_with(&context.party) {
                 return Err("the PCT is about another requesting party".into());
             }
+            if rules.pct_recalls_nothing {
+                return self.learn_pushed(client_id, request, context, rules, now, None);
+            }
             // What this process learnt is newer than what the PCT recalls.
             let mut party = pct.party.clone();
             party.merge(&context.party);
             context.party = party;
             recalled = Some(&pct.party);
         }
+        self.learn_pushed(client_id, request, context, rules, now, recalled)
+    }
+
+    /// Adds what the pushed claim token says, if one was pushed; `recalled` is the party the
+    /// request's PCT stands for.
+    fn learn_pushed(
+        &self,
+        client_id: &str,
+        request: &RptRequest<'_>,
+        context: &mut TicketContext,
+        rules: RptRules,
+        now: Timestamp,
+        recalled: Option<&RequestingParty>,
+    ) -> Result<(), String> {
         if let (Some(token), Some(format)) = (request.claim_token, request.claim_token_format) {
             let presentation = Presentation {
                 token,
@@ -240,6 +262,9 @@ impl AsCore {
                 return Err(
                     "the claim token and the PCT are about different requesting parties".into(),
                 );
+            }
+            if rules.pushed_claims_ignored {
+                return Ok(());
             }
             if party.compatible_with(&context.party) {
                 context.party.merge(&party);
