@@ -92,11 +92,15 @@ const TICKETS_AND_INTROSPECTION: &[&str] = &[
 ];
 
 /// The UMA grant at the token endpoint, as far as issue 4 has come (its remaining rows are the
-/// PENDING list of the deviation matrix and the interactive and pushed-claims paths).
+/// PENDING list of the deviation matrix and the interactive claims-gathering path).
 const GRANT_SO_FAR: &[&str] = &[
     "GRANT-3.3-i1",
+    "GRANT-3.3.4-i1",
     "GRANT-3.3.5-a",
     "GRANT-3.3.5-b",
+    "GRANT-3.3.5-c",
+    "GRANT-3.3.5-d",
+    "GRANT-3.3.5-e",
     "GRANT-3.3.5-f",
     "GRANT-3.3.5-g",
     "GRANT-3.3.5-i1",
@@ -118,8 +122,14 @@ const GRANT_SO_FAR: &[&str] = &[
     "GRANT-3.6-a",
     "GRANT-3.6-c",
     "GRANT-3.6-d",
+    "GRANT-3.7-i1",
+    "GRANT-5.2-c",
+    "GRANT-5.2-e",
+    "GRANT-5.4-a",
     "GRANT-5.5-b",
     "GRANT-5.5-c",
+    "GRANT-5.7-b",
+    "GRANT-5.7-c",
 ];
 
 #[test]

@@ -88,6 +88,10 @@ pub struct UmaWorld {
     pub race_rpts: Option<usize>,
     /// Tickets sampled to judge their guessability.
     pub sampled_tickets: Vec<String>,
+    /// The latest PCT issued to the client in this scenario.
+    pub pct: Option<String>,
+    /// PCTs sampled to judge their guessability.
+    pub sampled_pcts: Vec<String>,
 }
 
 /// A permission as a resource server requests it (FedAuthz 4.1).
@@ -239,6 +243,13 @@ impl UmaWorld {
     pub fn hold_rpt(&mut self, issued: IssuedToken) {
         if let Some(ctx) = &self.ctx {
             ctx.driver.secrets().register(&issued.access_token);
+        }
+        // A PCT comes with an RPT (Grant 3.3.5); it is a credential like the RPT.
+        if let Some(pct) = issued.body.get("pct").and_then(Value::as_str) {
+            if let Some(ctx) = &self.ctx {
+                ctx.driver.secrets().register(pct);
+            }
+            self.pct = Some(pct.to_string());
         }
         let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
         self.previous_rpt = self.rpt.take().map(|(t, _)| t);

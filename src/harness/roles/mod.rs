@@ -2,9 +2,11 @@
 //! holding PATs as a resource server would, and registering resources. Each role builds
 //! requests and reads answers; sending and recording is the world's job.
 
+pub mod claim_tokens;
 pub mod discovery;
 pub mod permissions;
 pub mod policy_admin;
+pub mod readable;
 pub mod registration;
 pub mod tokens;
 pub mod uri;

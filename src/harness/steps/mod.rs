@@ -3,9 +3,11 @@
 //! answers 201`.
 
 pub mod adapter;
+mod claims;
 mod discovery;
 mod grant;
 mod introspection;
+mod pcts;
 mod permissions;
 mod registration;
 mod responses;
@@ -67,6 +69,8 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(registration::steps());
     all.extend(permissions::steps());
     all.extend(grant::steps());
+    all.extend(claims::steps());
+    all.extend(pcts::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all

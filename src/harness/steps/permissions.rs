@@ -199,7 +199,10 @@ async fn bob_requests(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 /// Asks for a ticket as the actor, outside the checks: a failure is a setup failure.
-async fn obtain_ticket(w: &mut UmaWorld, scopes: Vec<String>) -> Result<String, StepError> {
+pub(super) async fn obtain_ticket(
+    w: &mut UmaWorld,
+    scopes: Vec<String>,
+) -> Result<String, StepError> {
     let permission = for_current(w, scopes)?;
     let pat = pat_of_actor(w)?;
     let endpoint = endpoint(w, "permission_endpoint")?;
