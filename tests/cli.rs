@@ -75,7 +75,16 @@ fn builtin_and_standalone_by_config_give_the_same_verdicts() {
         "/mocks/builtin-target.toml"
     ))
     .unwrap()
-    .replace("{issuer}", &issuer);
+    .replace("{issuer}", &issuer)
+    // The target file is copied elsewhere: its key file stays where the fixtures are.
+    .replace(
+        "key = \"authorization-server/",
+        concat!(
+            "key = \"",
+            env!("CARGO_MANIFEST_DIR"),
+            "/mocks/authorization-server/"
+        ),
+    );
     target.push_str("\n[http]\nca_certificates = [\"mock-ca.pem\"]\n");
     // Policies are arranged through the shipped hook command, as a vendor's would be, not
     // through the control API directly.

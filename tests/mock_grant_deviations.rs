@@ -138,7 +138,7 @@ async fn upgrade(as_: &As) -> (String, String, Value) {
 async fn upgrade_without_flag() {
     let as_ = deviating(
         "upgrade-without-flag",
-        &["GRANT-3.3.5-g", "GRANT-3.3.5.1-i1"],
+        &["GRANT-3.3.5-g", "GRANT-3.3.5.1-i1", "GRANT-3.3.5.1-a"],
     )
     .await;
     let (pat, old, new) = upgrade(&as_).await;
@@ -597,6 +597,26 @@ fn every_grant_deviation_has_a_test_here() {
         "sequential-tickets",
         "revocation-ignores-pct-hint",
         "concurrent-ticket-redemption",
+        "pushed-claims-ignored",
+        "pct-recalls-nothing",
+        "pct-answer-cacheable",
+        "claims-redirect-accepts-oauth-redirect-uris",
+        "claims-errors-on-page",
+        "claims-redirect-raw-query",
+        "need-info-redirect-user-broken",
+        "claims-gathered-without-asking",
+        "claims-redirect-empty-state",
+        "claims-unknown-client-redirected",
+        "permission-rejects-unknown-members",
+        "token-parameters-case-insensitive",
+        "required-claims-malformed",
+        "rpt-expires-in-as-string",
+        "discovery-without-claim-token-formats",
+        "partial-grant-includes-refused-scopes",
+        "registered-scopes-ignored",
+        "upgrade-across-clients",
+        "upgrade-only-once",
+        "unregistered-scopes-honoured",
     ] {
         assert!(deviations().iter().any(|d| d.name == name), "{name}");
         // Once in this list, once where a test starts the mock with it.
@@ -911,4 +931,114 @@ async fn registered_scopes_ignored() {
         .rpt(&ticket2, &[("scope", "download")], UMA_CLIENT)
         .await;
     assert_eq!(rpt_scopes(&as_, &pat, &rpt, &with_download).await, ["view"]);
+}
+
+#[tokio::test]
+async fn pushed_claims_ignored() {
+    let as_ = deviating("pushed-claims-ignored", &["GRANT-3.3.4-i1"]).await;
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .rpt_request(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT)
+        .await;
+    assert_need_info(&reply, &ticket);
+    // Where the policy wants no claims the RPT comes as ever, but no PCT for claims never used.
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let body = as_.rpt(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT).await;
+    assert!(body.get("pct").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn pct_recalls_nothing() {
+    let as_ = deviating("pct-recalls-nothing", &["GRANT-3.3.5-b"]).await;
+    let (pat, record, pct) = pct(&as_).await;
+    let ticket = as_.ticket(&pat, &record, &["view"]).await;
+    let reply = as_.rpt_request(&ticket, &[("pct", &pct)], UMA_CLIENT).await;
+    assert_need_info(&reply, &ticket);
+    // Claims pushed beside the PCT still count.
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let [claim_token, format] = push(&token, ID_TOKEN);
+    let ticket = as_.ticket(&pat, &record, &["view"]).await;
+    as_.rpt(&ticket, &[("pct", &pct), claim_token, format], UMA_CLIENT)
+        .await;
+}
+
+#[tokio::test]
+async fn pct_answer_cacheable() {
+    let as_ = deviating("pct-answer-cacheable", &["GRANT-5.2-c"]).await;
+    let token = mint(&carol("uma-client", as_.now().await + 600));
+    let (_, _, ticket) = record_ticket(&as_).await;
+    let reply = as_
+        .rpt_request(&ticket, &push(&token, ID_TOKEN), UMA_CLIENT)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.json()["pct"].is_string());
+    assert_eq!(reply.header(header::CACHE_CONTROL), None);
+    assert_eq!(reply.header(header::PRAGMA), None);
+    // An answer without a PCT is kept by no cache, as ever.
+    let (pat, id) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &id, &["view"]).await;
+    let reply = as_.rpt_request(&ticket, &[], UMA_CLIENT).await;
+    assert_eq!(reply.header(header::CACHE_CONTROL), Some("no-store"));
+}
+
+/// alice's PAT, an RPT of uma-client for view on one resource, and a second resource.
+async fn rpt_and_second_resource(as_: &As) -> (String, Value, String) {
+    let (pat, first) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &first, &["view"]).await;
+    let rpt = as_.rpt(&ticket, &[], UMA_CLIENT).await;
+    let second = as_
+        .register(&pat, json!({"resource_scopes": ["print"]}))
+        .await;
+    (pat, rpt, second)
+}
+
+#[tokio::test]
+async fn upgrade_across_clients() {
+    let as_ = deviating("upgrade-across-clients", &["GRANT-1.3-i1"]).await;
+    let (pat, rpt, second) = rpt_and_second_resource(&as_).await;
+    as_.create_policy(
+        json!({"owner": "alice", "resource_id": second, "outcome": "grant",
+        "clients": ["uma-stranger"]}),
+    )
+    .await;
+    let ticket = as_.ticket(&pat, &second, &["print"]).await;
+    let stranger = Client::Basic("uma-stranger", "uma-stranger-secret");
+    let old = rpt["access_token"].as_str().unwrap();
+    let upgraded = as_.rpt(&ticket, &[("rpt", old)], stranger).await;
+    assert_eq!(upgraded["upgraded"], true, "{upgraded}");
+}
+
+#[tokio::test]
+async fn upgrade_only_once() {
+    let as_ = deviating("upgrade-only-once", &["GRANT-3.3.5.1-b"]).await;
+    let (pat, rpt, second) = rpt_and_second_resource(&as_).await;
+    let ticket = as_.ticket(&pat, &second, &["print"]).await;
+    let old = rpt["access_token"].as_str().unwrap();
+    let once = as_.rpt(&ticket, &[("rpt", old)], UMA_CLIENT).await;
+    assert_eq!(once["upgraded"], true, "{once}");
+    let third = as_
+        .register(&pat, json!({"resource_scopes": ["download"]}))
+        .await;
+    let ticket = as_.ticket(&pat, &third, &["download"]).await;
+    let old = once["access_token"].as_str().unwrap();
+    let twice = as_.rpt(&ticket, &[("rpt", old)], UMA_CLIENT).await;
+    assert!(twice.get("upgraded").is_none(), "{twice}");
+}
+
+#[tokio::test]
+async fn unregistered_scopes_honoured() {
+    let as_ = deviating(
+        "unregistered-scopes-honoured",
+        &["GRANT-3.3.6-a", "GRANT-3.3.4-a"],
+    )
+    .await;
+    let (pat, resource) = as_.alice_resource(None).await;
+    let ticket = as_.ticket(&pat, &resource, &["view"]).await;
+    // uma-client is pre-registered for download only.
+    let rpt = as_.rpt(&ticket, &[("scope", "print")], UMA_CLIENT).await;
+    let mut scopes = rpt_scopes(&as_, &pat, &rpt, &resource).await;
+    scopes.sort();
+    assert_eq!(scopes, ["print", "view"]);
 }

@@ -65,6 +65,11 @@ pub struct AuthorizationServerTarget {
     pub token_without_protection_scope: Option<TokenSource>,
     /// A client the AS grants what it asks for the owners' resources (UMA grant scenarios).
     pub uma_client: Option<ClientCredentials>,
+    /// Another confidential UMA client, which the requesting party's identity provider does not
+    /// trust (PCT theft, claim tokens pushed by an untrusted client).
+    pub second_uma_client: Option<ClientCredentials>,
+    /// The requesting party whose claims the client pushes (Grant 3.3.1, 5.7).
+    pub requesting_party: Option<RequestingParty>,
     /// A public client (no secret) with pre-registered claims redirect URIs (GRANT-3.3-i1).
     pub uma_public_client_id: Option<String>,
     /// The control API of a reference mock (move its clock); `None` for a vendor's AS.
@@ -109,6 +114,62 @@ pub struct ClientCredentials {
     pub registered_scopes: Vec<String>,
 }
 
+/// A requesting party as the harness speaks for it: the claims a need_claims policy demands of
+/// it, and how to get a claim token that carries them.
+#[derive(Debug, Clone)]
+pub struct RequestingParty {
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub claim_token: ClaimTokenSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum ClaimTokenSource {
+    /// A token obtained out of band, pushed as it is.
+    Literal { format: String, token: String },
+    /// Signed by the harness at the moment of use, so that it is fresh.
+    Minted(crate::harness::roles::claim_tokens::MintRecipe),
+}
+
+impl RequestingParty {
+    /// Every claim value the harness knows this party by: the policy's claims, and the subject
+    /// and claims a minted token carries. What a PCT must not show (Grant 3.3.5).
+    pub fn known_values(&self) -> Vec<String> {
+        let mut values = Vec::new();
+        let mut add = |claims: &serde_json::Map<String, serde_json::Value>| {
+            for value in claims.values() {
+                collect_strings(value, &mut values);
+            }
+        };
+        add(&self.claims);
+        if let ClaimTokenSource::Minted(recipe) = &self.claim_token {
+            add(&recipe.claims);
+            values.push(recipe.subject.clone());
+        }
+        values.sort();
+        values.dedup();
+        values
+    }
+
+    /// The names of the claims the harness knows this party by.
+    pub fn known_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.claims.keys().cloned().collect();
+        if let ClaimTokenSource::Minted(recipe) = &self.claim_token {
+            names.extend(recipe.claims.keys().cloned());
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+fn collect_strings(value: &serde_json::Value, into: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => into.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_strings(i, into)),
+        _ => {}
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Target {
     pub authorization_server: AuthorizationServerTarget,
@@ -147,6 +208,19 @@ impl Target {
                         .any(|s| name.contains(s))
                 })
                 .map(|(_, value)| value.clone()),
+        )
+        .chain(
+            as_.second_uma_client
+                .iter()
+                .map(|c| c.client_secret.clone()),
+        )
+        .chain(
+            as_.requesting_party
+                .iter()
+                .filter_map(|p| match &p.claim_token {
+                    ClaimTokenSource::Literal { token, .. } => Some(token.clone()),
+                    ClaimTokenSource::Minted(_) => None,
+                }),
         )
         .collect()
     }

@@ -90,6 +90,12 @@ pub struct UmaWorld {
     pub sampled_tickets: Vec<String>,
     /// The requesting party's visit to the claims interaction endpoint, if one was made.
     pub interaction: Option<ClaimsVisit>,
+    /// The latest PCT issued to the client in this scenario.
+    pub pct: Option<String>,
+    /// PCTs sampled to judge their guessability.
+    pub sampled_pcts: Vec<String>,
+    /// For each RPT request that offered the previous RPT and got one: whether it was upgraded.
+    pub upgrade_answers: Vec<bool>,
 }
 
 /// A requesting party's way through the AS's claims interaction pages (Grant 3.3.2, 3.3.3).
@@ -272,6 +278,13 @@ impl UmaWorld {
     pub fn hold_rpt(&mut self, issued: IssuedToken) {
         if let Some(ctx) = &self.ctx {
             ctx.driver.secrets().register(&issued.access_token);
+        }
+        // A PCT comes with an RPT (Grant 3.3.5); it is a credential like the RPT.
+        if let Some(pct) = issued.body.get("pct").and_then(Value::as_str) {
+            if let Some(ctx) = &self.ctx {
+                ctx.driver.secrets().register(pct);
+            }
+            self.pct = Some(pct.to_string());
         }
         let expires_in = issued.body.get("expires_in").and_then(Value::as_u64);
         self.previous_rpt = self.rpt.take().map(|(t, _)| t);

@@ -24,13 +24,19 @@ pub async fn start(
     deviations: &[String],
     plain_http: bool,
 ) -> Result<BuiltinTarget, String> {
-    let (fixtures, target_text, origin) = match fixtures_dir {
+    // The target file names fixture files (the identity provider's key) relative to itself.
+    let (fixtures, target_text, origin, files) = match fixtures_dir {
         Some(dir) => {
             let fixtures = Fixtures::from_dir(dir).map_err(|e| e.to_string())?;
             let path = dir.join(TARGET_FILE);
             let text =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            (fixtures, text, path.display().to_string())
+            (
+                fixtures,
+                text,
+                path.display().to_string(),
+                config::Files::Disk(Some(dir)),
+            )
         }
         None => {
             let fixtures = Fixtures::embedded().map_err(|e| e.to_string())?;
@@ -39,7 +45,12 @@ pub async fn start(
                 .and_then(|f| f.contents_utf8())
                 .ok_or("mocks/builtin-target.toml is not embedded")?
                 .to_string();
-            (fixtures, text, format!("(embedded) mocks/{TARGET_FILE}"))
+            (
+                fixtures,
+                text,
+                format!("(embedded) mocks/{TARGET_FILE}"),
+                config::Files::Embedded(&assets::MOCKS),
+            )
         }
     };
     let listen: SocketAddr = "127.0.0.1:0".parse().expect("valid loopback address");
@@ -55,7 +66,7 @@ pub async fn start(
         .await
         .map_err(|e| e.to_string())?;
     let text = target_text.replace("{issuer}", mock.issuer());
-    let mut loaded = match config::parse(&text, None, &origin) {
+    let mut loaded = match config::parse_with(&text, files, &origin) {
         Ok(loaded) => loaded,
         Err(e) => {
             mock.stop().await;

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::harness::roles::claim_tokens::{MintRecipe, signing_key};
 use crate::harness::roles::policy_admin::PolicyAdmin;
 use crate::harness::target::{
-    AuthorizationServerTarget, ClaimsGathering, ClientAuthMethod, ClientCredentials, FormPage,
-    Profile, RELAXABLE_CHECKS, Target, TokenSource,
+    AuthorizationServerTarget, ClaimTokenSource, ClaimsGathering, ClientAuthMethod,
+    ClientCredentials, FormPage, Profile, RELAXABLE_CHECKS, RequestingParty, Target, TokenSource,
 };
 use crate::harness::wire::DriverConfig;
 
@@ -59,8 +60,15 @@ pub struct AuthorizationServerSection {
     pub token_without_protection_scope: Option<TokenSection>,
     #[serde(default)]
     pub uma_client: Option<ClientSection>,
+    /// Another confidential UMA client, one the requesting party's identity provider does not
+    /// trust.
+    #[serde(default)]
+    pub second_uma_client: Option<ClientSection>,
     #[serde(default)]
     pub uma_public_client_id: Option<String>,
+    /// The requesting party whose claims the client pushes.
+    #[serde(default)]
+    pub requesting_party: Option<RequestingPartySection>,
     /// Base URL of a reference mock's control API; vendors leave it out.
     #[serde(default)]
     pub control_api: Option<String>,
@@ -163,6 +171,39 @@ pub struct ClientSection {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct RequestingPartySection {
+    /// The claims a need_claims policy demands of this party.
+    #[serde(default)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub claim_token: ClaimTokenSection,
+}
+
+/// Either a literal token (`format` and `token`) or a `mint` recipe.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimTokenSection {
+    pub format: Option<String>,
+    pub token: Option<String>,
+    pub mint: Option<MintSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MintSection {
+    /// A PEM private key file, relative to the target file.
+    pub key: String,
+    pub algorithm: String,
+    pub issuer: String,
+    pub audience: String,
+    pub subject: String,
+    #[serde(default)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub lifetime_secs: Option<u64>,
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TokenSection {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
@@ -225,6 +266,31 @@ pub struct LoadedTarget {
     pub concurrency: Option<usize>,
 }
 
+/// Where the files a target file names (CA certificates, keys) are found.
+#[derive(Debug, Clone, Copy)]
+pub enum Files<'a> {
+    /// On disk, relative to this folder (the target file's), or to the working directory.
+    Disk(Option<&'a Path>),
+    /// Inside the binary: the built-in target names the embedded mock fixtures, so that an
+    /// installed binary works from any folder.
+    Embedded(&'a include_dir::Dir<'a>),
+}
+
+impl Files<'_> {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        match self {
+            Files::Disk(base) => {
+                let path = base.map(|b| b.join(name)).unwrap_or_else(|| name.into());
+                std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+            }
+            Files::Embedded(dir) => dir
+                .get_file(name)
+                .map(|f| f.contents().to_vec())
+                .ok_or_else(|| format!("{name}: not among the embedded files")),
+        }
+    }
+}
+
 pub fn load(path: &Path) -> Result<LoadedTarget, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: path.display().to_string(),
@@ -235,6 +301,11 @@ pub fn load(path: &Path) -> Result<LoadedTarget, ConfigError> {
 
 /// Parses a target file; `base` resolves relative file names inside it.
 pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarget, ConfigError> {
+    parse_with(text, Files::Disk(base), origin)
+}
+
+/// Parses a target file whose relative file names `files` resolves.
+pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTarget, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         path: origin.to_string(),
         message,
@@ -301,12 +372,14 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
                 .as_ref()
                 .map(|s| token("authorization_server.token_without_protection_scope", s))
                 .transpose()?,
-            uma_client: as_.uma_client.as_ref().map(|c| ClientCredentials {
-                client_id: c.client_id.clone(),
-                client_secret: c.client_secret.clone(),
-                auth_method: c.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
-                registered_scopes: c.registered_scopes.clone(),
-            }),
+            uma_client: as_.uma_client.as_ref().map(client_credentials),
+            second_uma_client: as_.second_uma_client.as_ref().map(client_credentials),
+            requesting_party: as_
+                .requesting_party
+                .as_ref()
+                .map(|p| requesting_party(p, files))
+                .transpose()
+                .map_err(|m| invalid(format!("authorization_server.requesting_party: {m}")))?,
             uma_public_client_id: as_.uma_public_client_id.clone(),
             control_api: as_.control_api.clone(),
             endpoint_fallbacks: as_.endpoints.by_member().map_err(&invalid)?,
@@ -345,13 +418,12 @@ pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarg
         driver.max_body_bytes = max;
     }
     for ca in &file.http.ca_certificates {
-        let path = base.map(|b| b.join(ca)).unwrap_or_else(|| ca.into());
-        let pem = std::fs::read(&path)
-            .map_err(|e| invalid(format!("http.ca_certificates: {}: {e}", path.display())))?;
+        let pem = files
+            .read(ca)
+            .map_err(|e| invalid(format!("http.ca_certificates: {e}")))?;
         if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
             return Err(invalid(format!(
-                "http.ca_certificates: {} holds no PEM certificate",
-                path.display()
+                "http.ca_certificates: {ca} holds no PEM certificate"
             )));
         }
         driver.extra_roots_pem.push(pem);
@@ -372,6 +444,66 @@ fn positive_duration(secs: f64) -> Result<Duration, String> {
     } else {
         Err(format!("must be between 0 and 3600 seconds, not {secs}"))
     }
+}
+
+fn client_credentials(c: &ClientSection) -> ClientCredentials {
+    ClientCredentials {
+        client_id: c.client_id.clone(),
+        client_secret: c.client_secret.clone(),
+        auth_method: c.auth_method.unwrap_or(ClientAuthMethod::ClientSecretBasic),
+        registered_scopes: c.registered_scopes.clone(),
+    }
+}
+
+/// A lifetime long enough for one token request, short enough that a leaked token soon dies.
+const DEFAULT_CLAIM_TOKEN_LIFETIME_SECS: u64 = 300;
+
+fn requesting_party(
+    s: &RequestingPartySection,
+    files: Files<'_>,
+) -> Result<RequestingParty, String> {
+    let t = &s.claim_token;
+    let claim_token = match (&t.format, &t.token, &t.mint) {
+        (Some(format), Some(token), None) if !format.is_empty() && !token.is_empty() => {
+            ClaimTokenSource::Literal {
+                format: format.clone(),
+                token: token.clone(),
+            }
+        }
+        (None, None, Some(m)) => {
+            let pem = files
+                .read(&m.key)
+                .map_err(|e| format!("claim_token.mint.key: {e}"))?;
+            let (algorithm, key) =
+                signing_key(&m.algorithm, &pem).map_err(|e| format!("claim_token.mint: {e}"))?;
+            let lifetime_secs = m.lifetime_secs.unwrap_or(DEFAULT_CLAIM_TOKEN_LIFETIME_SECS);
+            if lifetime_secs == 0 || m.format.is_empty() || m.subject.is_empty() {
+                return Err(
+                    "claim_token.mint needs a positive lifetime_secs, a format and a subject"
+                        .into(),
+                );
+            }
+            ClaimTokenSource::Minted(MintRecipe {
+                key,
+                algorithm,
+                issuer: m.issuer.clone(),
+                audience: m.audience.clone(),
+                subject: m.subject.clone(),
+                claims: m.claims.clone(),
+                lifetime_secs,
+                format: m.format.clone(),
+            })
+        }
+        _ => {
+            return Err(
+                "claim_token: give either format and token, or a [claim_token.mint] table".into(),
+            );
+        }
+    };
+    Ok(RequestingParty {
+        claims: s.claims.clone(),
+        claim_token,
+    })
 }
 
 fn token_source(name: &str, s: &TokenSection) -> Result<TokenSource, String> {
@@ -447,5 +579,51 @@ mod tests {
         assert!(parse(&text, None, "t").is_err());
         let text = format!("relax = [\"https\"]\n{MINIMAL}");
         assert!(parse(&text, None, "t").is_err());
+    }
+
+    const CAROL: &str = r#"
+        [authorization_server.requesting_party]
+        claims = { email = "carol@example.test" }
+        [authorization_server.requesting_party.claim_token.mint]
+        key = "authorization-server/keys/idp-test-private.pem"
+        algorithm = "RS256"
+        issuer = "https://idp.example.test"
+        audience = "{client_id}"
+        subject = "carol"
+        claims = { email = "carol@example.test", roles = ["doctor"] }
+        format = "urn:ietf:params:oauth:token-type:jwt"
+    "#;
+
+    #[test]
+    fn a_minted_requesting_party_reads_its_key_from_the_files_given() {
+        let text = format!("{MINIMAL}\n{CAROL}");
+        let embedded = Files::Embedded(&crate::spec::assets::MOCKS);
+        let loaded = parse_with(&text, embedded, "t").unwrap();
+        let party = loaded.target.authorization_server.requesting_party.unwrap();
+        assert_eq!(party.claims["email"], "carol@example.test");
+        assert!(party.known_values().contains(&"doctor".to_string()));
+        match party.claim_token {
+            ClaimTokenSource::Minted(recipe) => assert_eq!(recipe.lifetime_secs, 300),
+            other => panic!("unexpected {other:?}"),
+        }
+        let on_disk = Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks");
+        assert!(parse(&text, Some(&on_disk), "t").is_ok());
+        let err = parse(&text, Some(Path::new("/nonexistent")), "t").unwrap_err();
+        assert!(err.to_string().contains("claim_token.mint.key"), "{err}");
+        let wrong = text.replace("RS256", "ES256");
+        assert!(parse_with(&wrong, embedded, "t").is_err());
+    }
+
+    #[test]
+    fn a_claim_token_is_literal_or_minted_never_both() {
+        let literal = format!(
+            "{MINIMAL}\n[authorization_server.requesting_party.claim_token]\nformat = \"f\"\ntoken = \"t0k3n\"\n"
+        );
+        let loaded = parse(&literal, None, "t").unwrap();
+        assert!(loaded.target.secrets().contains(&"t0k3n".to_string()));
+        let half = literal.replace("token = \"t0k3n\"", "");
+        assert!(parse(&half, None, "t").is_err());
+        let both = format!("{literal}[authorization_server.requesting_party.claim_token.mint]\n");
+        assert!(parse(&both, None, "t").is_err());
     }
 }

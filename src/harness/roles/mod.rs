@@ -2,11 +2,13 @@
 //! holding PATs as a resource server would, and registering resources. Each role builds
 //! requests and reads answers; sending and recording is the world's job.
 
+pub mod claim_tokens;
 pub mod claims_interaction;
 pub mod discovery;
 pub mod html_form;
 pub mod permissions;
 pub mod policy_admin;
+pub mod readable;
 pub mod registration;
 pub mod tokens;
 pub mod uri;

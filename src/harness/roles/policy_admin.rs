@@ -6,7 +6,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::harness::wire::{HttpDriver, Request};
@@ -44,22 +44,28 @@ impl Outcome {
     }
 }
 
-/// A `create-policy` action.
+/// A `create-policy` action. `claims`, for a need_claims policy, are the requesting party's
+/// claims that satisfy it; without them the AS decides which claims it wants.
 pub fn create_policy(
     owner: &str,
     resource_id: &str,
     scopes: &[String],
     outcome: Outcome,
     client_id: &str,
+    claims: Option<&Map<String, Value>>,
 ) -> Value {
-    json!({
+    let mut action = json!({
         "action": "create-policy",
         "owner": owner,
         "resource_id": resource_id,
         "scopes": scopes,
         "outcome": outcome.as_str(),
         "clients": [client_id],
-    })
+    });
+    if let (Some(claims), Some(map)) = (claims, action.as_object_mut()) {
+        map.insert("claims".into(), Value::Object(claims.clone()));
+    }
+    action
 }
 
 impl PolicyAdmin {
@@ -183,7 +189,7 @@ mod tests {
             r#"read line; case "$line" in *create-policy*) echo '{"ok": true, "policy_id": "p1"}';; *) echo '{"ok": false}'; exit 1;; esac"#.into(),
         ]);
         let driver = HttpDriver::new(Default::default(), Default::default()).unwrap();
-        let action = create_policy("alice", "r1", &["view".into()], Outcome::Grant, "c");
+        let action = create_policy("alice", "r1", &["view".into()], Outcome::Grant, "c", None);
         let result = admin.perform(&driver, &action).await.unwrap();
         assert_eq!(result["policy_id"], "p1");
         let failed = admin

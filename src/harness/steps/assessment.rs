@@ -21,6 +21,11 @@ pub fn steps() -> Vec<StepDef> {
             pre_registered
         ),
         def!(
+            Given,
+            r#"the client is not pre-registered for the scope "([^"]+)""#,
+            not_pre_registered
+        ),
+        def!(
             Then,
             r#"either the answer is an error, or the RPT it carries grants nothing but "([^"]+)""#,
             error_or_narrow_rpt
@@ -44,6 +49,22 @@ async fn pre_registered(w: &mut UmaWorld, a: Args) -> StepResult {
             a.arg(0)
         )))
     }
+}
+
+async fn not_pre_registered(w: &mut UmaWorld, a: Args) -> StepResult {
+    let client = uma_client(w)?;
+    if client.registered_scopes.is_empty() {
+        return Err(StepError::Skip(
+            "the target does not say which scopes uma_client is pre-registered for (uma_client.registered_scopes)".into(),
+        ));
+    }
+    if client.registered_scopes.iter().any(|s| s == a.arg(0)) {
+        return Err(StepError::Setup(format!(
+            "uma_client is pre-registered for {:?}, which this scenario needs it not to be",
+            a.arg(0)
+        )));
+    }
+    Ok(())
 }
 
 /// The scopes an introspection of `token` grants on the scenario's resource, or why they
@@ -132,7 +153,7 @@ async fn error_or_narrow_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
         Ok(Some(rpt)) => granted_scopes(w, &rpt).await?.and_then(|scopes| {
             match scopes.iter().find(|s| **s != allowed) {
                 Some(extra) => Err(format!(
-                    "the RPT grants {extra:?}, which the policy refused (it grants {scopes:?})"
+                    "the RPT grants {extra:?}, which should not have counted (it grants {scopes:?})"
                 )),
                 None => Ok(format!("a partial RPT granting {scopes:?}")),
             }

@@ -541,10 +541,44 @@ async fn play_pages(w: &mut UmaWorld, pages: &[FormPage]) -> StepResult {
         let Some(form) = pick_form(&response, page) else {
             return Ok(());
         };
+        redact_generated_values(w, &form)?;
         let pairs = form.submission(&page.fields, page.button.as_deref());
         let (request, target) = submission_request(&url, &form, pairs).map_err(StepError::Setup)?;
         page_index += 1;
         go_to(w, request, target).await?;
+    }
+    Ok(())
+}
+
+/// What the client itself put into the request: anyone, a forger included, knows these.
+fn client_values(visit: &ClaimsVisit) -> Vec<String> {
+    [
+        Some(visit.client_id.clone()),
+        visit.presented_ticket.clone(),
+        Some(visit.claims_redirect_uri.clone()),
+        visit.state.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Values the AS generated for a page (anti-forgery tokens, session handles) are as secret as
+/// tickets: they are redacted from the reports. The client's own parameters stay readable.
+fn redact_generated_values(
+    w: &UmaWorld,
+    form: &crate::harness::roles::html_form::HtmlForm,
+) -> Result<(), StepError> {
+    let ctx = w.ctx()?;
+    let known = w
+        .interaction
+        .as_ref()
+        .map(client_values)
+        .unwrap_or_default();
+    for field in form.fields.iter().filter(|f| f.hidden) {
+        if field.value.len() >= 16 && !known.contains(&field.value) {
+            ctx.driver.secrets().register(&field.value);
+        }
     }
     Ok(())
 }
@@ -579,21 +613,14 @@ async fn forges_form(w: &mut UmaWorld, _a: Args) -> StepResult {
             describe(&response)
         ))
     })?;
+    redact_generated_values(w, &form)?;
     // What a forger knows: the client's own request and the party's answers, not the values
     // the AS generated for this page.
-    let known: Vec<&str> = [
-        Some(visit.client_id.as_str()),
-        visit.presented_ticket.as_deref(),
-        Some(visit.claims_redirect_uri.as_str()),
-        visit.state.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let known = client_values(&visit);
     let mut forged = form.clone();
     forged
         .fields
-        .retain(|f| !f.hidden || f.value.is_empty() || known.contains(&f.value.as_str()));
+        .retain(|f| !f.hidden || f.value.is_empty() || known.contains(&f.value));
     let pairs = forged.submission(&page.fields, page.button.as_deref());
     let (request, target) = submission_request(&url, &forged, pairs).map_err(StepError::Setup)?;
     if let Some(v) = w.interaction.as_mut() {

@@ -6,12 +6,13 @@ use serde_json::Value;
 use super::StepDef;
 use super::adapter::Args;
 use super::def;
-use super::support::{describe, endpoint, json_type, uma_client, unique_marker};
+use super::support::{describe, endpoint, json_type, uma_client, unguessable, unique_marker};
 use crate::harness::roles::permissions as perm;
 use crate::harness::roles::policy_admin::{Outcome, create_policy};
 use crate::harness::roles::registration::quoted_list;
 use crate::harness::roles::tokens::read_token_response;
 use crate::harness::roles::uri::absolute_uri;
+use crate::harness::target::ClientCredentials;
 use crate::harness::wire::Request;
 use crate::harness::world::{StepError, StepResult, UmaWorld};
 
@@ -185,14 +186,16 @@ pub fn steps() -> Vec<StepDef> {
 
 async fn arrange_policy(w: &mut UmaWorld, scopes: Vec<String>, outcome: Outcome) -> StepResult {
     let client = uma_client(w)?.client_id;
-    arrange_policy_for(w, scopes, outcome, &client).await
+    arrange_policy_for(w, scopes, outcome, &client, None).await
 }
 
-async fn arrange_policy_for(
+/// Creates a policy for the current resource through the target's policy backend.
+pub(super) async fn arrange_policy_for(
     w: &mut UmaWorld,
     scopes: Vec<String>,
     outcome: Outcome,
     client_id: &str,
+    claims: Option<&serde_json::Map<String, Value>>,
 ) -> StepResult {
     let ctx = w.ctx()?;
     let admin = ctx
@@ -206,7 +209,14 @@ async fn arrange_policy_for(
             )
         })?;
     let resource = w.current_resource()?.clone();
-    let action = create_policy(&resource.owner, &resource.id, &scopes, outcome, client_id);
+    let action = create_policy(
+        &resource.owner,
+        &resource.id,
+        &scopes,
+        outcome,
+        client_id,
+        claims,
+    );
     admin.perform(&ctx.driver, &action).await.map_err(|e| {
         StepError::Setup(format!(
             "arranging a {} policy failed: {e}",
@@ -240,19 +250,29 @@ pub(super) async fn send_rpt_request(
     extra: Vec<(String, String)>,
 ) -> StepResult {
     let client = uma_client(w)?;
+    send_rpt_request_as(w, &client, ticket, extra).await
+}
+
+/// The same, from a given client.
+pub(super) async fn send_rpt_request_as(
+    w: &mut UmaWorld,
+    client: &ClientCredentials,
+    ticket: Option<String>,
+    extra: Vec<(String, String)>,
+) -> StepResult {
     let token_endpoint = endpoint(w, "token_endpoint")?;
     let mut form = vec![("grant_type".to_string(), perm::UMA_TICKET_GRANT.to_string())];
     if let Some(ticket) = ticket {
         form.push(("ticket".into(), ticket));
     }
     form.extend(extra);
-    let request = perm::with_client_auth(Request::post(token_endpoint), form, &client);
+    let request = perm::with_client_auth(Request::post(token_endpoint), form, client);
     let answer = w.send(request).await?.clone();
     w.hold_rpt_if_issued(&answer);
     Ok(())
 }
 
-fn held_ticket(w: &UmaWorld) -> Result<String, StepError> {
+pub(super) fn held_ticket(w: &UmaWorld) -> Result<String, StepError> {
     w.ticket
         .as_ref()
         .map(|(t, _)| t.clone())
@@ -274,14 +294,29 @@ async fn requests_with_renamed_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
     send_rpt_request(w, None, vec![(a.arg(0).to_string(), ticket)]).await
 }
 
-async fn requests_upgrade(w: &mut UmaWorld, _a: Args) -> StepResult {
-    let ticket = held_ticket(w)?;
-    let rpt = w
-        .rpt
+/// The RPT the client holds now.
+pub(super) fn held_rpt(w: &UmaWorld) -> Result<String, StepError> {
+    w.rpt
         .as_ref()
         .map(|(t, _)| t.clone())
-        .ok_or_else(|| StepError::Harness("no RPT is held".into()))?;
-    send_rpt_request(w, Some(ticket), vec![("rpt".into(), rpt)]).await
+        .ok_or_else(|| StepError::Harness("no RPT is held".into()))
+}
+
+async fn requests_upgrade(w: &mut UmaWorld, _a: Args) -> StepResult {
+    let ticket = held_ticket(w)?;
+    let rpt = held_rpt(w)?;
+    send_rpt_request(w, Some(ticket), vec![("rpt".into(), rpt)]).await?;
+    // Whether it upgraded, for the check that upgrades are answered alike (Grant 3.3.5.1).
+    let issued = w
+        .last_response()
+        .ok()
+        .filter(|r| r.status == 200)
+        .and_then(|r| r.json().ok());
+    if let Some(body) = issued {
+        w.upgrade_answers
+            .push(body.get("upgraded") == Some(&Value::Bool(true)));
+    }
+    Ok(())
 }
 
 async fn requests_unknown_ticket(w: &mut UmaWorld, _a: Args) -> StepResult {
@@ -303,13 +338,19 @@ fn answered_ticket(w: &UmaWorld) -> Result<String, String> {
         .ok_or_else(|| format!("the answer carries no ticket: {body}"))
 }
 
-async fn requests_with_new_ticket(w: &mut UmaWorld, _a: Args) -> StepResult {
+/// Takes the ticket the latest error answer handed back as the one the client now holds.
+pub(super) fn hold_answered_ticket(w: &mut UmaWorld) -> Result<String, StepError> {
     let ticket = answered_ticket(w)
         .map_err(|e| StepError::Setup(format!("no new ticket to present: {e}")))?;
     w.ctx()?.driver.secrets().register(&ticket);
     if let Some((held, _)) = w.ticket.as_mut() {
         *held = ticket.clone();
     }
+    Ok(ticket)
+}
+
+async fn requests_with_new_ticket(w: &mut UmaWorld, _a: Args) -> StepResult {
+    let ticket = hold_answered_ticket(w)?;
     send_rpt_request(w, Some(ticket), Vec::new()).await
 }
 
@@ -603,7 +644,7 @@ pub(super) fn public_client(w: &UmaWorld) -> Result<String, StepError> {
 
 async fn policy_grants_public(w: &mut UmaWorld, a: Args) -> StepResult {
     let client = public_client(w)?;
-    arrange_policy_for(w, quoted_list(a.arg(0)), Outcome::Grant, &client).await
+    arrange_policy_for(w, quoted_list(a.arg(0)), Outcome::Grant, &client, None).await
 }
 
 async fn public_requests(w: &mut UmaWorld, _a: Args) -> StepResult {
@@ -839,52 +880,7 @@ async fn requests_many_tickets(w: &mut UmaWorld, a: Args) -> StepResult {
     Ok(())
 }
 
-/// Bits a string could carry, judged from its length and the character classes the sample uses.
-fn estimated_bits(value: &str, alphabet: f64) -> f64 {
-    value.chars().count() as f64 * alphabet.log2()
-}
-
 async fn tickets_unguessable(w: &mut UmaWorld, a: Args) -> StepResult {
-    const MIN_BITS: f64 = 96.0;
-    let tickets = w.sampled_tickets.clone();
-    let outcome = (|| {
-        if tickets.len() < 2 {
-            return Err("too few tickets were sampled".to_string());
-        }
-        let all: String = tickets.concat();
-        let classes = [
-            all.chars().any(|c| c.is_ascii_digit()).then_some(10.0),
-            all.chars().any(|c| c.is_ascii_lowercase()).then_some(26.0),
-            all.chars().any(|c| c.is_ascii_uppercase()).then_some(26.0),
-            all.chars()
-                .any(|c| !c.is_ascii_alphanumeric())
-                .then_some(4.0),
-        ];
-        let mut alphabet: f64 = classes.iter().flatten().sum();
-        // Hex strings use only a-f of the lower-case letters.
-        if all.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            alphabet = 16.0;
-        }
-        for t in &tickets {
-            let bits = estimated_bits(t, alphabet.max(2.0));
-            if bits < MIN_BITS {
-                return Err(format!(
-                    "a ticket of {} characters carries at most {bits:.0} bits, under {MIN_BITS}",
-                    t.len()
-                ));
-            }
-        }
-        let distinct: std::collections::BTreeSet<&String> = tickets.iter().collect();
-        if distinct.len() != tickets.len() {
-            return Err("the same ticket was issued twice".into());
-        }
-        if tickets.iter().all(|t| t.parse::<u128>().is_ok()) {
-            return Err("the tickets are plain numbers".into());
-        }
-        Ok(format!(
-            "{} distinct tickets of at least {MIN_BITS} estimated bits each",
-            tickets.len()
-        ))
-    })();
+    let outcome = unguessable(&w.sampled_tickets, "ticket");
     w.judge(&a.cite, outcome, None)
 }

@@ -4,15 +4,18 @@
 
 pub mod adapter;
 mod assessment;
+mod claims;
 mod claims_gathering;
 mod discovery;
 mod grant;
 mod introspection;
+mod pcts;
 mod permissions;
 mod registration;
 mod responses;
 mod support;
 mod tokens;
+mod upgrades;
 
 use cucumber::step::Collection;
 use regex::Regex;
@@ -71,6 +74,9 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(grant::steps());
     all.extend(claims_gathering::steps());
     all.extend(assessment::steps());
+    all.extend(upgrades::steps());
+    all.extend(claims::steps());
+    all.extend(pcts::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all

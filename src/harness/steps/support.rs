@@ -70,3 +70,51 @@ pub fn uma_client(world: &UmaWorld) -> Result<ClientCredentials, StepError> {
             )
         })
 }
+
+/// Bits a string could carry, judged from its length and the character classes the sample uses.
+fn estimated_bits(value: &str, alphabet: f64) -> f64 {
+    value.chars().count() as f64 * alphabet.log2()
+}
+
+/// Whether sampled credentials (tickets, PCTs) look unguessable (RFC 6749 10.10): long enough
+/// over the alphabet the sample uses, never repeated, and not plain counters. `what` names one.
+pub fn unguessable(values: &[String], what: &str) -> Result<String, String> {
+    const MIN_BITS: f64 = 96.0;
+    if values.len() < 2 {
+        return Err(format!("too few {what}s were sampled"));
+    }
+    let all: String = values.concat();
+    let classes = [
+        all.chars().any(|c| c.is_ascii_digit()).then_some(10.0),
+        all.chars().any(|c| c.is_ascii_lowercase()).then_some(26.0),
+        all.chars().any(|c| c.is_ascii_uppercase()).then_some(26.0),
+        all.chars()
+            .any(|c| !c.is_ascii_alphanumeric())
+            .then_some(4.0),
+    ];
+    let mut alphabet: f64 = classes.iter().flatten().sum();
+    // Hex strings use only a-f of the lower-case letters.
+    if all.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        alphabet = 16.0;
+    }
+    for v in values {
+        let bits = estimated_bits(v, alphabet.max(2.0));
+        if bits < MIN_BITS {
+            return Err(format!(
+                "a {what} of {} characters carries at most {bits:.0} bits, under {MIN_BITS}",
+                v.len()
+            ));
+        }
+    }
+    let distinct: std::collections::BTreeSet<&String> = values.iter().collect();
+    if distinct.len() != values.len() {
+        return Err(format!("the same {what} was issued twice"));
+    }
+    if values.iter().all(|v| v.parse::<u128>().is_ok()) {
+        return Err(format!("the {what}s are plain numbers"));
+    }
+    Ok(format!(
+        "{} distinct {what}s of at least {MIN_BITS} estimated bits each",
+        values.len()
+    ))
+}

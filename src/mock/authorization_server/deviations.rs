@@ -125,10 +125,16 @@ pub(crate) enum Deviation {
     DiscoveryWithoutClaimTokenFormats,
     PartialGrantIncludesRefusedScopes,
     RegisteredScopesIgnored,
+    PushedClaimsIgnored,
+    PctRecallsNothing,
+    PctAnswerCacheable,
+    UpgradeAcrossClients,
+    UpgradeOnlyOnce,
+    UnregisteredScopesHonoured,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 109] = [
+    const ALL: [Deviation; 115] = [
         Deviation::DiscoveryWithoutPermissionEndpoint,
         Deviation::DiscoveryWithoutIntrospectionEndpoint,
         Deviation::DiscoveryGrantTypesNotArray,
@@ -238,6 +244,12 @@ impl Deviation {
         Deviation::DiscoveryWithoutClaimTokenFormats,
         Deviation::PartialGrantIncludesRefusedScopes,
         Deviation::RegisteredScopesIgnored,
+        Deviation::PushedClaimsIgnored,
+        Deviation::PctRecallsNothing,
+        Deviation::PctAnswerCacheable,
+        Deviation::UpgradeAcrossClients,
+        Deviation::UpgradeOnlyOnce,
+        Deviation::UnregisteredScopesHonoured,
     ];
 
     fn bit(self) -> u128 {
@@ -262,7 +274,7 @@ const fn dev(
     }
 }
 
-static CATALOGUE: [DeviationInfo; 109] = [
+static CATALOGUE: [DeviationInfo; 115] = [
     dev(
         "discovery-without-permission-endpoint",
         &["FED-2-a", "FED-1.5-b"],
@@ -641,7 +653,7 @@ static CATALOGUE: [DeviationInfo; 109] = [
     ),
     dev(
         "upgrade-without-flag",
-        &["GRANT-3.3.5-g", "GRANT-3.3.5.1-i1"],
+        &["GRANT-3.3.5-g", "GRANT-3.3.5.1-i1", "GRANT-3.3.5.1-a"],
         "An upgraded RPT carries the previous RPT's permissions, but the response has no upgraded member.",
     ),
     dev(
@@ -714,7 +726,7 @@ static CATALOGUE: [DeviationInfo; 109] = [
     dev(
         "pct-reveals-claims",
         &["GRANT-3.3.5-d", "GRANT-3.3.5-e"],
-        "The PCT is the base64url JSON of the requesting party's claims.",
+        "The PCT is the base64url JSON of the requesting party's claims (and a random jti, so each PCT is still distinct).",
     ),
     dev(
         "refresh-reassesses",
@@ -865,6 +877,36 @@ static CATALOGUE: [DeviationInfo; 109] = [
         "registered-scopes-ignored",
         &["GRANT-3.3.4-a"],
         "Scopes the client is pre-registered for and asks for at the token endpoint are left out of RequestedScopes.",
+    ),
+    dev(
+        "pushed-claims-ignored",
+        &["GRANT-3.3.4-i1"],
+        "Pushed claim tokens are verified but their claims never reach the assessment: a policy they satisfy still answers need_info, and no PCT is issued for them.",
+    ),
+    dev(
+        "pct-recalls-nothing",
+        &["GRANT-3.3.5-b"],
+        "A PCT is accepted when presented but stands for no claims: a policy its claims satisfied answers need_info.",
+    ),
+    dev(
+        "pct-answer-cacheable",
+        &["GRANT-5.2-c"],
+        "A token answer carrying a PCT comes without Cache-Control: no-store and Pragma: no-cache.",
+    ),
+    dev(
+        "upgrade-across-clients",
+        &["GRANT-1.3-i1"],
+        "An RPT offered for upgrade is taken from any client: its permissions pass to the RPT of whichever client presented it.",
+    ),
+    dev(
+        "upgrade-only-once",
+        &["GRANT-3.3.5.1-b"],
+        "Only an RPT with a single permission is upgraded; an RPT that already carries several is ignored when offered again.",
+    ),
+    dev(
+        "unregistered-scopes-honoured",
+        &["GRANT-3.3.6-a", "GRANT-3.3.4-a"],
+        "A scope the client asks for at the token endpoint counts even if the client is not pre-registered for it.",
     ),
 ];
 

@@ -43,8 +43,11 @@ pub(crate) struct PctStore {
 impl PctStore {
     pub(crate) fn issue(&mut self, pct: Pct) -> Result<String, RandomnessUnavailable> {
         if self.reveal_claims {
-            let claims = Value::Object(pct.party.claims.clone()).to_string();
-            let value = URL_SAFE_NO_PAD.encode(claims);
+            // A random jti keeps each PCT distinct, as an unencrypted JWT's would be: the
+            // deviation discloses claims, it does not make PCTs guessable or shared.
+            let mut claims = pct.party.claims.clone();
+            claims.insert("jti".into(), random_id(TOKEN_BYTES)?.into());
+            let value = URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string());
             self.pcts.insert(value.clone(), pct);
             return Ok(value);
         }

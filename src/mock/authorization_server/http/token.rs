@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::app::App;
 use super::body::{Form, RawBody};
 use super::client_auth::credentials;
-use super::errors::{ApiError, Code, Surface, no_store_json};
+use super::errors::{ApiError, Code, Surface, json_response, no_store_json};
 use super::urls::CLAIMS_INTERACTION;
 use crate::mock::authorization_server::core::AsCore;
 use crate::mock::authorization_server::core::claim_tokens::ClaimTokenRules;
@@ -166,7 +166,12 @@ fn uma_ticket(
             check_audience: !app.has(Deviation::ClaimTokenAudienceIgnored),
         },
         pct_any_client: app.has(Deviation::PctUsableByOtherClient),
+        pushed_claims_ignored: app.has(Deviation::PushedClaimsIgnored),
+        pct_recalls_nothing: app.has(Deviation::PctRecallsNothing),
         upgrade_keeps_old_rpt: app.has(Deviation::UpgradeKeepsOldRptActive),
+        upgrade_across_clients: app.has(Deviation::UpgradeAcrossClients),
+        upgrade_only_once: app.has(Deviation::UpgradeOnlyOnce),
+        unregistered_scopes_honoured: app.has(Deviation::UnregisteredScopesHonoured),
     };
     let request = RptRequest {
         ticket: form.get("ticket"),
@@ -212,11 +217,15 @@ fn success(app: &App, grant_type: &str, issued: IssuedToken) -> Response {
         };
         body.insert("refresh_token".into(), value);
     }
+    let cacheable = issued.pct.is_some() && app.has(Deviation::PctAnswerCacheable);
     if let Some(pct) = issued.pct {
         body.insert("pct".into(), pct.into());
     }
     if issued.upgraded && !app.has(Deviation::UpgradeWithoutFlag) {
         body.insert("upgraded".into(), true.into());
+    }
+    if cacheable {
+        return json_response(StatusCode::OK, Value::Object(body));
     }
     no_store_json(StatusCode::OK, Value::Object(body), true)
 }

@@ -15,6 +15,7 @@ use crate::mock::authorization_server::core::assessment::{
     Outcome, Requested, Unassessable, assess, requested_permissions,
 };
 use crate::mock::authorization_server::core::claim_tokens::{ClaimTokenRules, Presentation};
+use crate::mock::authorization_server::core::claims::RequestingParty;
 use crate::mock::authorization_server::core::clock::Timestamp;
 use crate::mock::authorization_server::core::owner_requests::{OwnerRequest, RequestStatus};
 use crate::mock::authorization_server::core::pcts::Pct;
@@ -55,8 +56,18 @@ pub(crate) struct RptRules {
     pub(crate) claim_tokens: ClaimTokenRules,
     /// Any client may use any PCT.
     pub(crate) pct_any_client: bool,
+    /// Pushed claim tokens are verified, then their claims are dropped.
+    pub(crate) pushed_claims_ignored: bool,
+    /// A usable PCT adds nothing to what the AS knows about the requesting party.
+    pub(crate) pct_recalls_nothing: bool,
     /// An upgraded RPT stays active.
     pub(crate) upgrade_keeps_old_rpt: bool,
+    /// Another client's RPT is upgraded too.
+    pub(crate) upgrade_across_clients: bool,
+    /// Only an RPT with one permission is upgraded.
+    pub(crate) upgrade_only_once: bool,
+    /// Requested scopes count whether or not the client is pre-registered for them.
+    pub(crate) unregistered_scopes_honoured: bool,
 }
 
 /// The token request's parameters for this grant.
@@ -145,6 +156,11 @@ impl AsCore {
                 GrantError::InvalidScope(format!("{bad:?} is not a valid scope token"))
             })?,
             None => Vec::new(),
+        };
+        let registered = if rules.unregistered_scopes_honoured {
+            asked.clone()
+        } else {
+            registered
         };
         let requested = requested_permissions(
             &ticket,
@@ -252,12 +268,29 @@ impl AsCore {
             if !pct.party.compatible_with(&context.party) {
                 return Err("the PCT is about another requesting party".into());
             }
+            if rules.pct_recalls_nothing {
+                return self.learn_pushed(client_id, request, context, rules, now, None);
+            }
             // What this process learnt is newer than what the PCT recalls.
             let mut party = pct.party.clone();
             party.merge(&context.party);
             context.party = party;
             recalled = Some(&pct.party);
         }
+        self.learn_pushed(client_id, request, context, rules, now, recalled)
+    }
+
+    /// Adds what the pushed claim token says, if one was pushed; `recalled` is the party the
+    /// request's PCT stands for.
+    fn learn_pushed(
+        &self,
+        client_id: &str,
+        request: &RptRequest<'_>,
+        context: &mut TicketContext,
+        rules: RptRules,
+        now: Timestamp,
+        recalled: Option<&RequestingParty>,
+    ) -> Result<(), String> {
         if let (Some(token), Some(format)) = (request.claim_token, request.claim_token_format) {
             let presentation = Presentation {
                 token,
@@ -274,6 +307,9 @@ impl AsCore {
                 return Err(
                     "the claim token and the PCT are about different requesting parties".into(),
                 );
+            }
+            if rules.pushed_claims_ignored {
+                return Ok(());
             }
             if party.compatible_with(&context.party) {
                 context.party.merge(&party);
@@ -420,7 +456,7 @@ impl AsCore {
     ) -> Result<IssuedToken, GrantError> {
         let mut permissions = self.permissions_for(granted, rules, now);
         let carried = previous_rpt
-            .map(|old| self.carried_permissions(old, client_id, &context, now))
+            .map(|old| self.carried_permissions(old, client_id, &context, rules, now))
             .unwrap_or_default();
         let upgraded = !carried.is_empty();
         for old in carried {
@@ -492,6 +528,7 @@ impl AsCore {
         old: &str,
         client_id: &str,
         context: &TicketContext,
+        rules: RptRules,
         now: Timestamp,
     ) -> Vec<GrantedPermission> {
         let Some(token) = self.tokens.find(old) else {
@@ -504,7 +541,11 @@ impl AsCore {
         else {
             return Vec::new();
         };
-        if token.client_id != client_id || token.revoked || *subject != context.party.subject {
+        let foreign = token.client_id != client_id && !rules.upgrade_across_clients;
+        if foreign || token.revoked || *subject != context.party.subject {
+            return Vec::new();
+        }
+        if rules.upgrade_only_once && permissions.len() > 1 {
             return Vec::new();
         }
         permissions
