@@ -224,3 +224,46 @@ fn validate_reports_violations_with_paths() {
         Some(2)
     );
 }
+
+/// Runs the built-in suite for GRANT-3.3.6 with a deviation and a known-failures file; returns
+/// the exit code and standard output.
+fn run_with_expected(deviation: Option<&str>, file_text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("expected.toml");
+    std::fs::write(&file, file_text).unwrap();
+    let mut command = Command::new(BIN);
+    command.args(["run", "--quiet", "--requirement", "GRANT-3.3.6"]);
+    if let Some(deviation) = deviation {
+        command.args(["--deviate", deviation]);
+    }
+    let output = command
+        .arg("--expected-failures")
+        .arg(&file)
+        .arg("--reports")
+        .arg(dir.path().join("reports"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_declared_failure_is_expected_and_a_stale_one_fails_the_run() {
+    let declared = "[[failure]]\nrequirement = \"GRANT-3.3.6-i5\"\nreason = \"access_denied\"\n";
+    let (code, out) = run_with_expected(Some("access-denied-instead-of-request-denied"), declared);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 expected failures, 0 stale"), "{out}");
+    assert!(
+        out.contains("NOT CONFORMANT"),
+        "a known failure is still a failure: {out}"
+    );
+    // The same file against the faithful mock: the entry is stale, and that alone fails the run.
+    let (code, out) = run_with_expected(None, declared);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("[ STALE ] requirement GRANT-3.3.6-i5"),
+        "{out}"
+    );
+}

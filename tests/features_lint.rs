@@ -19,6 +19,8 @@ fn every_scenario_keeps_its_promises() {
     let citation = Regex::new(r"^\[([^\]]+)\] ").unwrap();
     let mut problems = Vec::new();
     let mut scenarios = 0;
+    let mut scenario_ids: std::collections::BTreeMap<String, (String, String)> =
+        std::collections::BTreeMap::new();
     for feature in &features {
         let path = feature.path.as_ref().unwrap().display().to_string();
         let background: Vec<&gherkin::Step> = feature
@@ -35,7 +37,49 @@ fn every_scenario_keeps_its_promises() {
                 .filter(|t| catalogue.is_requirement_tag(t))
                 .map(|t| t.as_str())
                 .collect();
+            let doc = match path.split('/').rev().nth(1) {
+                Some("fedauthz") => "fed",
+                other => other.unwrap_or_default(),
+            };
+            let section = path
+                .rsplit('/')
+                .next()
+                .and_then(|f| f.split('-').next())
+                .unwrap_or_default();
+            let own_prefix = format!("sc-{doc}-{section}-");
+            let id_tags: Vec<&&String> = tags.iter().filter(|t| t.starts_with("sc-")).collect();
+            match id_tags.as_slice() {
+                [one] => {
+                    let number = one.strip_prefix(own_prefix.as_str());
+                    if !number
+                        .is_some_and(|n| n.len() == 2 && n.chars().all(|c| c.is_ascii_digit()))
+                    {
+                        problems.push(format!("{at}: id tag @{one} should be @{own_prefix}NN"));
+                    }
+                    // The examples of an outline share their outline's tag.
+                    let owner = if scenario.keyword.contains("Outline") {
+                        (path.clone(), "outline".to_string())
+                    } else {
+                        (path.clone(), format!("line {}", scenario.position.line))
+                    };
+                    match scenario_ids.get(one.as_str()) {
+                        Some(first) if *first != owner => {
+                            problems.push(format!("{at}: id tag @{one} is used twice"));
+                        }
+                        Some(_) => {}
+                        None => {
+                            scenario_ids.insert(one.to_string(), owner);
+                        }
+                    }
+                }
+                _ => problems.push(format!(
+                    "{at}: needs exactly one @sc-... id tag, has {id_tags:?}"
+                )),
+            }
             for tag in &tags {
+                if tag.starts_with("sc-") {
+                    continue;
+                }
                 if !catalogue.is_requirement_tag(tag) && !KNOWN_TAGS.contains(&tag.as_str()) {
                     problems.push(format!("{at}: unknown tag @{tag}"));
                 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 use uma_conformance::spec::schemas::{SchemaError, SchemaSet};
 
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 15] = [
     "introspection-response",
     "oauth-error",
     "oauth-token-response",
@@ -21,6 +21,7 @@ const NAMES: [&str; 14] = [
     "resource-update-response",
     "rpt-introspection-response",
     "scope-description",
+    "uma-conformance-results",
     "uma2-configuration",
 ];
 

@@ -5,7 +5,7 @@ Feature: FedAuthz 1.1 - Notational conventions
   Background:
     Given the resource server holds a PAT for resource owner "alice"
 
-  @FED-1.1-a @FED-1.1-b @should @as
+  @FED-1.1-a @FED-1.1-b @should @as @sc-fed-1.1-01
   Scenario: the authorization server accepts a resource description with an extension member
     When it registers a resource described by:
       """

@@ -7,7 +7,7 @@ Feature: FedAuthz 3.2 - Resource registration API
   Background:
     Given the resource server holds a PAT for resource owner "alice"
 
-  @FED-3.2-a @must @as
+  @FED-3.2-a @must @as @sc-fed-3.2-01
   Scenario: all five operations are supported
     When it registers a resource with scopes "view" and "print"
     Then [FED-3.2-a] the authorization server accepts the registration
@@ -23,7 +23,7 @@ Feature: FedAuthz 3.2 - Resource registration API
     When it deletes the resource
     Then [FED-3.2-a] the authorization server answers with a success status
 
-  @FED-3.2-b @must @as
+  @FED-3.2-b @must @as @sc-fed-3.2-02
   Scenario Outline: every operation requires a PAT: <operation>
     Given it has registered a resource with scopes "view"
     When it sends the "<operation>" request without an Authorization header
@@ -37,7 +37,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       | delete    |
       | list      |
 
-  @FED-3.2-b @must @as
+  @FED-3.2-b @must @as @sc-fed-3.2-03
   Scenario Outline: every operation refuses a token the authorization server never issued: <operation>
     Given it has registered a resource with scopes "view"
     When it sends the "<operation>" request with a token the authorization server never issued
@@ -51,7 +51,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       | delete    |
       | list      |
 
-  @FED-3.2-c @must @as
+  @FED-3.2-c @must @as @sc-fed-3.2-04
   Scenario: create, read and update answers carry the _id
     When it registers a resource with scopes "view"
     Then [FED-3.2-c] the body has a non-empty "_id" string
@@ -63,14 +63,14 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-c] the body's "_id" is the resource's id
 
-  @FED-3.2-d @may @as
+  @FED-3.2-d @may @as @sc-fed-3.2-05
   Scenario: a user access policy URI, when given, is an absolute URI
     When it registers a resource with scopes "view"
     Then [FED-3.2-d] if the body has "user_access_policy_uri", it is an absolute URI
     When it reads the resource
     Then [FED-3.2-d] if the body has "user_access_policy_uri", it is an absolute URI
 
-  @FED-3.2-e @must @as
+  @FED-3.2-e @must @as @sc-fed-3.2-06
   Scenario Outline: an unknown resource id is answered 404: <operation>
     When it <operation> a resource that was never registered
     Then [FED-3.2-e] the authorization server answers 404
@@ -81,12 +81,12 @@ Feature: FedAuthz 3.2 - Resource registration API
       | updates   |
       | deletes   |
 
-  @FED-3.2-f @may @as
+  @FED-3.2-f @may @as @sc-fed-3.2-07
   Scenario: the error code for an unknown resource, when given, is not_found
     When it reads a resource that was never registered
     Then [FED-3.2-f] if the error body is JSON with an "error" member, its value is "not_found"
 
-  @FED-3.2-g @must @as
+  @FED-3.2-g @must @as @sc-fed-3.2-08
   Scenario Outline: an unsupported method is answered 405: <method> on <where>
     Given it has registered a resource with scopes "view"
     When it sends a <method> request to <where>
@@ -99,13 +99,13 @@ Feature: FedAuthz 3.2 - Resource registration API
       | PUT    | the resource registration endpoint    |
       | DELETE | the resource registration endpoint    |
 
-  @FED-3.2-h @may @as
+  @FED-3.2-h @may @as @sc-fed-3.2-09
   Scenario: the error code for an unsupported method, when given, is unsupported_method_type
     Given it has registered a resource with scopes "view"
     When it sends a PATCH request to the resource
     Then [FED-3.2-h] if the error body is JSON with an "error" member, its value is "unsupported_method_type"
 
-  @FED-3.2-i @must @as
+  @FED-3.2-i @must @as @sc-fed-3.2-10
   Scenario: a body that is not JSON is answered 400
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -113,7 +113,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-i] the authorization server answers 400
 
-  @FED-3.2-i @must @as
+  @FED-3.2-i @must @as @sc-fed-3.2-11
   Scenario: a resource description that is not a JSON object is answered 400
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -121,7 +121,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-i] the authorization server answers 400
 
-  @FED-3.2-i @must @as
+  @FED-3.2-i @must @as @sc-fed-3.2-12
   Scenario: a repeated member is answered 400
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -129,7 +129,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-i] the authorization server answers 400
 
-  @FED-3.2-i @must @as
+  @FED-3.2-i @must @as @sc-fed-3.2-13
   Scenario: a member of the wrong type is answered 400
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -137,7 +137,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-i] the authorization server answers 400
 
-  @FED-3.2-i @must @as
+  @FED-3.2-i @must @as @sc-fed-3.2-14
   Scenario: scopes that are not strings are answered 400
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -145,7 +145,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-i] the authorization server answers 400
 
-  @FED-3.2-j @may @as
+  @FED-3.2-j @may @as @sc-fed-3.2-15
   Scenario: the error code for a malformed request, when given, is invalid_request
     When it sends a registration request with content type "application/json" and the body:
       """
@@ -153,7 +153,7 @@ Feature: FedAuthz 3.2 - Resource registration API
       """
     Then [FED-3.2-j] if the error body is JSON with an "error" member, its value is "invalid_request"
 
-  @FED-3.2-i1 @must @as
+  @FED-3.2-i1 @must @as @sc-fed-3.2-16
   Scenario: the Location of a new resource ends with its _id
     When it registers a resource with scopes "view"
     Then [FED-3.2-i1] the Location header ends with the returned _id

@@ -1,7 +1,7 @@
 Feature: FedAuthz 3.2.2 - Read resource description
   Reading a registered resource answers 200 with the description as registered plus its "_id".
 
-  @FED-3.2.2-a @must @as
+  @FED-3.2.2-a @must @as @sc-fed-3.2.2-01
   Scenario: reading a resource returns its description and _id
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource described by:

@@ -8,7 +8,7 @@ Feature: FedAuthz 3.2.3 - Update resource description
       {"resource_scopes": ["view", "print"], "name": "{unique} album", "description": "to be removed by the update"}
       """
 
-  @FED-3.2.3-a @must @as
+  @FED-3.2.3-a @must @as @sc-fed-3.2.3-01
   Scenario: an update answers 200 with the resource's _id
     When it updates the resource with the description:
       """
@@ -19,7 +19,7 @@ Feature: FedAuthz 3.2.3 - Update resource description
     And [FED-3.2.3-a] the body's "_id" is the resource's id
     And [FED-3.2.3-a] reading the resource back returns "name" unchanged
 
-  @FED-3.2.3-i1 @must @as
+  @FED-3.2.3-i1 @must @as @sc-fed-3.2.3-02
   Scenario: an update replaces the whole description
     When it updates the resource with the description:
       """

@@ -1,7 +1,7 @@
 Feature: FedAuthz 3.2.4 - Delete resource description
   Deleting deregisters the resource and answers 200 or 204.
 
-  @FED-3.2.4-a @must @as
+  @FED-3.2.4-a @must @as @sc-fed-3.2.4-01
   Scenario: a deleted resource is deregistered
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view"

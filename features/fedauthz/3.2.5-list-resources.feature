@@ -2,7 +2,7 @@ Feature: FedAuthz 3.2.5 - List resource descriptions
   Listing answers 200 with a JSON array of the "_id" strings of the resources registered for
   the resource owner by this resource server.
 
-  @FED-3.2.5-a @must @as
+  @FED-3.2.5-a @must @as @sc-fed-3.2.5-01
   Scenario: the list holds the ids of the registered resources
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view"

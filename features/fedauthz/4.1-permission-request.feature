@@ -6,17 +6,17 @@ Feature: FedAuthz 4.1 - Resource server request to the permission endpoint
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view" and "print"
 
-  @FED-4.1-i1 @must @as
+  @FED-4.1-i1 @must @as @sc-fed-4.1-01
   Scenario: a permission request may be a single object
     When it requests a permission for the resource with scope "view"
     Then [FED-4.1-i1] the authorization server answers 201
 
-  @FED-4.1-i1 @must @as
+  @FED-4.1-i1 @must @as @sc-fed-4.1-02
   Scenario: a permission request may be an array
     When it requests, as an array, a permission for the resource with scope "view"
     Then [FED-4.1-i1] the authorization server answers 201
 
-  @FED-4.1-a @must @as
+  @FED-4.1-a @must @as @sc-fed-4.1-03
   Scenario: a permission without resource_id is refused
     When it sends the permission request:
       """
@@ -24,13 +24,13 @@ Feature: FedAuthz 4.1 - Resource server request to the permission endpoint
       """
     Then [FED-4.1-a] the authorization server answers 400
 
-  @FED-4.1-b @must @as
+  @FED-4.1-b @must @as @sc-fed-4.1-04
   Scenario: a permission for a resource that was never registered is refused
     When it requests a permission for a resource that was never registered
     Then [FED-4.1-b] the authorization server answers 400
     And [FED-4.1-b] the error is "invalid_resource_id"
 
-  @FED-4.1-c @must @as
+  @FED-4.1-c @must @as @sc-fed-4.1-05
   Scenario: a permission without resource_scopes is refused
     When it sends the permission request:
       """
@@ -38,7 +38,7 @@ Feature: FedAuthz 4.1 - Resource server request to the permission endpoint
       """
     Then [FED-4.1-c] the authorization server answers 400
 
-  @FED-4.1-d @must @as
+  @FED-4.1-d @must @as @sc-fed-4.1-06
   Scenario: a permission naming a scope not registered for the resource is refused
     When it requests a permission for the resource with scope "delete"
     Then [FED-4.1-d] the authorization server answers 400

@@ -9,18 +9,18 @@ Feature: Grant 1.1 - Notational conventions
     And resource owner "alice" grants the client scopes "view", "print" and "download" on the resource
     And the client holds a permission ticket for the resource with scope "view"
 
-  @GRANT-1.1-i1 @must @as
+  @GRANT-1.1-i1 @must @as @sc-grant-1.1-01
   Scenario: "Ticket" is not the ticket parameter
     When the client requests an RPT with the ticket under the parameter name "Ticket"
     Then [GRANT-1.1-i1] the authorization server answers 400
 
-  @GRANT-1.1-i1 @must @as
+  @GRANT-1.1-i1 @must @as @sc-grant-1.1-02
   Scenario: a scope written in other case is another scope
     Given the client is pre-registered for the scope "download"
     When the client requests an RPT with the ticket and the scope "DOWNLOAD"
     Then [GRANT-1.1-i1] either the answer is an error, or the RPT it carries grants nothing but "view"
 
-  @GRANT-1.1-b @should @as
+  @GRANT-1.1-b @should @as @sc-grant-1.1-03
   Scenario: a permission request with a member the authorization server does not know still gets a ticket
     When it sends the permission request:
       """

@@ -3,7 +3,7 @@ Feature: Grant 1.3 - Abstract flow
   server and one resource owner. Another client that offers it for upgrade must not come away
   with its permissions.
 
-  @GRANT-1.3-i1 @must @as
+  @GRANT-1.3-i1 @must @as @sc-grant-1.3-01
   Scenario: a client cannot take over another client's RPT by offering it for upgrade
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view"

@@ -2,7 +2,7 @@ Feature: Grant 3.3 - Client seeks an RPT on the requesting party's behalf
   The UMA grant serves confidential clients, which authenticate at the token endpoint, and
   public clients, which only name themselves.
 
-  @GRANT-3.3-i1 @must @as
+  @GRANT-3.3-i1 @must @as @sc-grant-3.3-01
   Scenario: a public client obtains an RPT with the ticket
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view"

@@ -8,14 +8,14 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view" and "print"
 
-  @GRANT-3.3.6-i1 @GRANT-3.3.6-i2 @must @as
+  @GRANT-3.3.6-i1 @GRANT-3.3.6-i2 @must @as @sc-grant-3.3.6-01
   Scenario: an unknown ticket is answered invalid_grant in the OAuth error form
     When the client requests an RPT with a ticket the authorization server never issued
     Then [GRANT-3.3.6-i2] the authorization server answers 400
     And [GRANT-3.3.6-i2] the error is "invalid_grant"
     And [GRANT-3.3.6-i1] the error answer is a JSON object in the OAuth error form
 
-  @GRANT-3.3.6-i3 @must @as
+  @GRANT-3.3.6-i3 @must @as @sc-grant-3.3.6-02
   Scenario: a requested scope that no resource of the ticket offers is answered invalid_scope
     Given resource owner "alice" grants the client scopes "view" and "print" on the resource
     And the client holds a permission ticket for the resource with scope "view"
@@ -23,7 +23,7 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     Then [GRANT-3.3.6-i3] the authorization server answers 400
     And [GRANT-3.3.6-i3] the error is "invalid_scope"
 
-  @GRANT-3.3.6-i5 @must @as
+  @GRANT-3.3.6-i5 @must @as @sc-grant-3.3.6-03
   Scenario: a client the owner's policy refuses is answered request_denied
     Given resource owner "alice" denies the client access to the resource
     And the client holds a permission ticket for the resource with scope "view"
@@ -31,7 +31,7 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     Then [GRANT-3.3.6-i5] the authorization server answers 403
     And [GRANT-3.3.6-i5] the error is "request_denied"
 
-  @GRANT-3.3.6-i4 @GRANT-3.3.6-b @GRANT-3.3.6-c @GRANT-3.3.6-d @must @as
+  @GRANT-3.3.6-i4 @GRANT-3.3.6-b @GRANT-3.3.6-c @GRANT-3.3.6-d @must @as @sc-grant-3.3.6-04
   Scenario: missing claims are answered need_info with a new ticket and what is needed
     Given resource owner "alice" requires claims before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"
@@ -42,7 +42,7 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     And [GRANT-3.3.6-d] that ticket differs from the one the client presented
     And [GRANT-3.3.6-c] the error body carries "required_claims", "redirect_user" or both
 
-  @GRANT-3.3.6-i6 @GRANT-3.3.6-n @GRANT-3.3.6-p @GRANT-3.3.6-o @must @as
+  @GRANT-3.3.6-i6 @GRANT-3.3.6-n @GRANT-3.3.6-p @GRANT-3.3.6-o @must @as @sc-grant-3.3.6-05
   Scenario: a request the owner must decide is answered request_submitted with a new ticket
     Given resource owner "alice" wants to be asked before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"
@@ -53,7 +53,7 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     And [GRANT-3.3.6-p] that ticket differs from the one the client presented
     And [GRANT-3.3.6-o] if the error body has "interval", it is a whole number of seconds
 
-  @GRANT-3.3.6-i7 @GRANT-3.3.6-b @GRANT-3.3.6-d @GRANT-3.3.3-b @must @as
+  @GRANT-3.3.6-i7 @GRANT-3.3.6-b @GRANT-3.3.6-d @GRANT-3.3.3-b @must @as @sc-grant-3.3.6-06
   Scenario: need_info answered by claims gathering at its redirect_user ends in an RPT
     Given resource owner "alice" requires claims before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"
@@ -67,7 +67,7 @@ Feature: Grant 3.3.6 - Authorization server response to the client on authorizat
     When the client requests an RPT with the ticket from the redirect
     Then [GRANT-3.3.6-i7] the authorization server answers 200
 
-  @GRANT-3.3.6-e @GRANT-3.3.6-f @GRANT-3.3.6-g @GRANT-3.3.6-h @GRANT-3.3.6-i @GRANT-3.3.6-j @GRANT-3.3.6-k @GRANT-3.3.6-l @GRANT-3.3.6-m @may @as
+  @GRANT-3.3.6-e @GRANT-3.3.6-f @GRANT-3.3.6-g @GRANT-3.3.6-h @GRANT-3.3.6-i @GRANT-3.3.6-j @GRANT-3.3.6-k @GRANT-3.3.6-l @GRANT-3.3.6-m @may @as @sc-grant-3.3.6-07
   Scenario: the optional members of each required claim have their form
     Given resource owner "alice" requires claims before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"

@@ -3,7 +3,7 @@ Feature: Grant 3.7 - Client requests token revocation
   refresh tokens and PCTs. UMA adds the token type hint "pct": a PCT revoked with it no longer
   stands for the requesting party's claims.
 
-  @GRANT-3.7-i1 @must @as
+  @GRANT-3.7-i1 @must @as @sc-grant-3.7-01
   Scenario: a PCT revoked with the hint "pct" no longer gets the client an RPT
     Given the resource server holds a PAT for resource owner "alice"
     And it has registered a resource with scopes "view"

@@ -9,7 +9,7 @@ Feature: Grant 5.1 - Cross-site request forgery
     And resource owner "alice" requires claims before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"
 
-  @GRANT-5.1-a @must @as
+  @GRANT-5.1-a @must @as @sc-grant-5.1-01
   Scenario: a claims form posted without what the authorization server put in it is refused
     When the client sends the requesting party to the claims interaction endpoint with state "c"
     And someone else posts the claims form without what the authorization server put in it

@@ -8,7 +8,7 @@ Feature: Grant 5.2 - RPT and PCT exposure
     And it has registered a resource with scopes "view"
     And resource owner "alice" requires the requesting party's claims before the client gets "view" on the resource
 
-  @GRANT-5.2-e @must @as
+  @GRANT-5.2-e @must @as @sc-grant-5.2-01
   Scenario: another client presenting the PCT gets no RPT
     Given resource owner "alice" requires the requesting party's claims before the second client gets "view" on the resource
     And the client has obtained a PCT for scope "view" by pushing the requesting party's claim token
@@ -16,7 +16,7 @@ Feature: Grant 5.2 - RPT and PCT exposure
     When the second client requests an RPT for scope "view" with the client's PCT
     Then [GRANT-5.2-e] the second client gets no RPT
 
-  @GRANT-5.2-c @must @as
+  @GRANT-5.2-c @must @as @sc-grant-5.2-02
   Scenario: the answer carrying a PCT comes over TLS and is kept by no cache
     Given the client holds a permission ticket for the resource with scope "view"
     When the client requests an RPT with the ticket, pushing the requesting party's claim token

@@ -9,7 +9,7 @@ Feature: Grant 6.2 - Requesting party information at the authorization server
     And resource owner "alice" requires claims before the client gets "view" on the resource
     And the client holds a permission ticket for the resource with scope "view"
 
-  @GRANT-6.2-b @should @as
+  @GRANT-6.2-b @should @as @sc-grant-6.2-01
   Scenario: the authorization server asks the requesting party before it gathers claims
     When the client sends the requesting party to the claims interaction endpoint with state "p"
     Then [GRANT-6.2-b] the authorization server asks the requesting party before gathering claims

@@ -34,6 +34,17 @@ pub enum Command {
     Deviations,
     /// Validate a JSON file against one of the schemas; with no name, list the schemas.
     Validate(ValidateArgs),
+    /// Compare two runs' results.json files: the requirements and scenarios whose verdict changed
+    /// (exit code 1 when one got worse).
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier run's results.json.
+    pub old: PathBuf,
+    /// The later run's results.json.
+    pub new: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +89,10 @@ pub struct RunArgs {
     /// without a control API.
     #[arg(long)]
     pub slow: bool,
+    /// A TOML file of known failures (`[[failure]]` with `scenario` or `requirement`, and
+    /// `reason`): they are reported as expected; listed failures that no longer happen fail the run
+    #[arg(long, value_name = "FILE")]
+    pub expected_failures: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::args::{
-    Cli, Command, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs, RunArgs, ValidateArgs,
+    Cli, Command, DiffArgs, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs, RunArgs,
+    ValidateArgs,
 };
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
 use crate::runner::execute::Selection;
@@ -27,6 +28,7 @@ pub async fn dispatch(cli: Cli) -> i32 {
         Command::Requirements(args) => requirements_command(args),
         Command::Deviations => deviations_command(),
         Command::Validate(args) => validate_command(args),
+        Command::Diff(args) => diff_command(args),
     }
 }
 
@@ -59,6 +61,7 @@ async fn run_command(args: RunArgs) -> i32 {
         progress: !args.quiet,
         slow: args.slow,
         plain_http: args.http,
+        expected_failures: args.expected_failures,
     };
     match run(&options).await {
         Ok(report) => {
@@ -396,6 +399,17 @@ fn deviations_command() -> i32 {
         let _ = writeln!(out, "{:<44} {}", "", d.summary);
     }
     0
+}
+
+fn diff_command(args: DiffArgs) -> i32 {
+    let read = |path: &std::path::Path| {
+        super::diff::read(path).map_err(|e| eprintln!("uma-conformance: {e}"))
+    };
+    let (Ok(old), Ok(new)) = (read(&args.old), read(&args.new)) else {
+        return 2;
+    };
+    let mut out = std::io::stdout().lock();
+    super::diff::report(&old, &new, &mut out).unwrap_or(2)
 }
 
 fn validate_command(args: ValidateArgs) -> i32 {

@@ -1,7 +1,9 @@
-//! The command-line interface: `run`, `mock as`, `requirements`, `deviations`, `validate`.
+//! The command-line interface: `run`, `mock as`, `requirements`, `deviations`, `validate`,
+//! `diff`.
 
 pub mod args;
 pub mod commands;
+pub mod diff;
 pub mod requirements;
 pub mod validate;
 

@@ -31,6 +31,9 @@ pub struct TargetFile {
     pub clock_skew_secs: Option<u64>,
     #[serde(default)]
     pub http: HttpSection,
+    /// A file of known failures (see `runner::expected`), relative to the target file.
+    #[serde(default)]
+    pub expected_failures: Option<String>,
     pub authorization_server: AuthorizationServerSection,
 }
 
@@ -264,6 +267,8 @@ pub struct LoadedTarget {
     pub target: Target,
     pub driver: DriverConfig,
     pub concurrency: Option<usize>,
+    /// The failures the target declares as known.
+    pub expected_failures: Vec<crate::runner::expected::Entry>,
 }
 
 /// Where the files a target file names (CA certificates, keys) are found.
@@ -431,10 +436,21 @@ pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTa
     if file.concurrency == Some(0) {
         return Err(invalid("concurrency must be at least 1".into()));
     }
+    let expected_failures = match &file.expected_failures {
+        None => Vec::new(),
+        Some(name) => {
+            let bytes = files.read(name).map_err(&invalid)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| invalid(format!("expected_failures: {name} is not UTF-8")))?;
+            crate::runner::expected::parse(&text, crate::spec::requirements::Catalogue::embedded())
+                .map_err(|e| invalid(format!("expected_failures: {name}: {e}")))?
+        }
+    };
     Ok(LoadedTarget {
         target,
         driver,
         concurrency: file.concurrency,
+        expected_failures,
     })
 }
 

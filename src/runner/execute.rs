@@ -9,7 +9,8 @@ use gherkin::tagexpr::TagOperation;
 
 use super::features::Preparsed;
 use super::verdict::{
-    ScenarioVerdict, Scope, judge_scenario, level_tag, requirement_tags, scope_of, strongest_level,
+    ScenarioVerdict, Scope, judge_scenario, level_tag, requirement_tags, scenario_id_tag, scope_of,
+    strongest_level,
 };
 use crate::harness::context::RunContext;
 use crate::harness::record::{ScenarioRecord, StepRecord, StepState, StopKind};
@@ -49,6 +50,8 @@ impl Selection {
 /// Everything the reports need about one scenario.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScenarioResult {
+    /// The scenario's stable id (its `@sc-...` tag); each example of an outline adds `#n`.
+    pub id: String,
     pub feature: String,
     pub feature_path: String,
     pub name: String,
@@ -116,12 +119,31 @@ pub async fn execute(
         })
         .collect();
     results.sort_by_key(|r| {
-        order
+        let at = order
             .iter()
             .position(|(p, l)| *p == r.feature_path && *l == r.line)
-            .unwrap_or(usize::MAX)
+            .unwrap_or(usize::MAX);
+        (at, r.feature_path.clone(), r.line)
     });
+    number_examples(&mut results);
     results
+}
+
+/// The examples of a scenario outline share its id tag; each gets `#1`, `#2`, ... in the order
+/// of its rows, so that every result has an id of its own.
+fn number_examples(results: &mut [ScenarioResult]) {
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in results.iter() {
+        *seen.entry(r.id.clone()).or_default() += 1;
+    }
+    let mut next: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in results.iter_mut() {
+        if seen.get(&r.id).copied().unwrap_or(0) > 1 {
+            let n = next.entry(r.id.clone()).or_default();
+            *n += 1;
+            r.id = format!("{}#{n}", r.id);
+        }
+    }
 }
 
 fn feature_path(feature: &gherkin::Feature) -> String {
@@ -158,6 +180,8 @@ async fn finish_scenario(
     let verdict = judge_scenario(&record, &requirements);
     let elapsed_ms = record.steps.iter().map(|s| s.elapsed_ms).sum();
     ScenarioResult {
+        id: scenario_id_tag(&tags)
+            .unwrap_or_else(|| format!("{}:{}", feature_path(feature), scenario.position.line)),
         feature: feature.name.clone(),
         feature_path: feature_path(feature),
         name: scenario.name.clone(),

@@ -1,16 +1,17 @@
 //! One conformance run, end to end: resolve the target (a file, or the built-in mocks), check it
 //! is reachable, run the selected scenarios, judge, redact, and write the reports.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::builtin;
 use super::config::{self, LoadedTarget};
 use super::execute::{self, OnResult, ScenarioResult, Selection};
+use super::expected;
 use super::features;
 use super::redaction;
-use super::report::{console, cucumber_json, junit, results_json};
+use super::report::{console, cucumber_json, junit, markdown, results_json};
 use super::summary::{Summary, summarize};
 use crate::harness::context::{DiscoverySnapshot, RunContext};
 use crate::harness::roles::discovery;
@@ -39,6 +40,8 @@ pub struct RunOptions {
     /// Run `@slow` scenarios, which wait out token lifetimes in real time against a target
     /// without a control API.
     pub slow: bool,
+    /// A file of known failures; it replaces the one the target file names.
+    pub expected_failures: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +64,8 @@ pub struct RunReport {
     pub summary: Summary,
     pub target: String,
     pub reports_written: Vec<PathBuf>,
+    /// What the run redacted (for tests; never written anywhere).
+    pub secrets: Secrets,
 }
 
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -121,6 +126,10 @@ async fn run_against(
     features: Vec<gherkin::Feature>,
     started_at: &str,
 ) -> Result<RunReport, RunError> {
+    let expected_failures = match &options.expected_failures {
+        Some(path) => expected::load(path, Catalogue::embedded()).map_err(RunError::Usage)?,
+        None => loaded.expected_failures.clone(),
+    };
     let secrets = Secrets::new(options.reveal_secrets);
     let driver =
         HttpDriver::new(loaded.driver.clone(), secrets.clone()).map_err(RunError::Usage)?;
@@ -134,11 +143,19 @@ async fn run_against(
     let ctx = Arc::new(RunContext::new(loaded.target, driver, schemas, discovery));
 
     let progress_secrets = secrets.clone();
-    let on_result: OnResult = if options.progress {
+    // Progress is for people watching a terminal; a CI log gets the summary alone.
+    let on_result: OnResult = if options.progress && std::io::stdout().is_terminal() {
+        let total: usize = features
+            .iter()
+            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+            .filter(|(f, s)| options.selection.matches(f, s))
+            .count();
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         Arc::new(move |result: &ScenarioResult| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             let line = console::scenario_line(&redaction::redact(result, &progress_secrets));
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+            let _ = writeln!(out, "[{n:>3}/{total}] {line}");
         })
     } else {
         Arc::new(|_: &ScenarioResult| {})
@@ -151,8 +168,11 @@ async fn run_against(
         on_result,
     )
     .await;
-    let results: Vec<ScenarioResult> = raw.iter().map(|r| redaction::redact(r, &secrets)).collect();
-    let summary = summarize(&results, Catalogue::embedded());
+    let mut results: Vec<ScenarioResult> =
+        raw.iter().map(|r| redaction::redact(r, &secrets)).collect();
+    let stale = expected::apply(&expected_failures, &mut results);
+    let mut summary = summarize(&results, Catalogue::embedded());
+    summary.stale_expected_failures = stale;
     let meta = results_json::RunMetadata {
         target: issuer.clone(),
         profile: profile.clone(),
@@ -169,6 +189,7 @@ async fn run_against(
         summary,
         target: issuer,
         reports_written,
+        secrets,
     })
 }
 
@@ -207,6 +228,7 @@ fn write_reports(
     let files = [
         ("junit.xml", junit_xml),
         ("cucumber.json", pretty(&cucumber_json::render(results))),
+        ("summary.md", markdown::render(meta, summary, results)),
         (
             "results.json",
             pretty(&results_json::render(meta, summary, results)),

@@ -51,17 +51,25 @@ pub struct Summary {
     pub uma: Counts,
     /// Scenarios proving RFC checks only, reported apart (Part F 7).
     pub rfc: Counts,
-    /// No MUST-level UMA scenario failed.
+    /// No MUST-level UMA scenario failed, known failures included.
     pub conformant: bool,
+    /// MUST-level UMA scenarios that failed and were not declared known failures.
+    pub must_failures: usize,
     /// Scenarios that failed because of the suite itself (undefined steps, panics).
     pub harness_defects: usize,
     pub requirements: Vec<RequirementVerdict>,
+    /// Declared known failures that did not happen: the list must be brought up to date.
+    pub stale_expected_failures: Vec<super::expected::Entry>,
 }
 
 impl Summary {
-    /// The process exit code: 0 conformant, 1 a MUST-level scenario failed or the suite is broken.
+    /// The process exit code: 0 when every MUST-level failure was declared known, 1 when one was
+    /// not, the suite is broken, or a declared failure did not happen.
     pub fn exit_code(&self) -> i32 {
-        if self.conformant && self.harness_defects == 0 {
+        if self.must_failures == 0
+            && self.harness_defects == 0
+            && self.stale_expected_failures.is_empty()
+        {
             0
         } else {
             1
@@ -74,6 +82,7 @@ pub fn summarize(results: &[ScenarioResult], catalogue: &Catalogue) -> Summary {
     let mut uma = Counts::default();
     let mut rfc = Counts::default();
     let mut conformant = true;
+    let mut must_failures = 0;
     let mut harness_defects = 0;
     let mut by_requirement: BTreeMap<String, (Verdict, Vec<String>)> = BTreeMap::new();
     for result in results {
@@ -83,11 +92,15 @@ pub fn summarize(results: &[ScenarioResult], catalogue: &Catalogue) -> Summary {
             Scope::Uma => uma.add(verdict),
             Scope::Rfc => rfc.add(verdict),
         }
-        if verdict == Verdict::Failed
+        // A known failure is still a failure: it spares the exit code, not the verdict.
+        if matches!(verdict, Verdict::Failed | Verdict::ExpectedFailure)
             && result.scope == Scope::Uma
             && result.level == Some(Level::Must)
         {
             conformant = false;
+            if verdict == Verdict::Failed {
+                must_failures += 1;
+            }
         }
         if result
             .record
@@ -123,7 +136,9 @@ pub fn summarize(results: &[ScenarioResult], catalogue: &Catalogue) -> Summary {
         uma,
         rfc,
         conformant,
+        must_failures,
         harness_defects,
         requirements,
+        stale_expected_failures: Vec::new(),
     }
 }

@@ -115,6 +115,19 @@ pub fn requirement_tags(tags: &[String], catalogue: &Catalogue) -> Vec<String> {
         .collect()
 }
 
+/// The prefix of the tag that names a scenario for good: `@sc-<document>-<section>-<nn>`. The
+/// number is never reused, so an expected-failures file or a comparison of two runs keeps
+/// meaning the same scenario across releases.
+pub const SCENARIO_ID_PREFIX: &str = "sc-";
+
+/// The stable id tag of a scenario (without `@`).
+pub fn scenario_id_tag(tags: &[String]) -> Option<String> {
+    tags.iter()
+        .map(|t| t.trim_start_matches('@'))
+        .find(|t| t.starts_with(SCENARIO_ID_PREFIX))
+        .map(str::to_string)
+}
+
 /// The level tag of a scenario (`@must`, `@should`, `@may`).
 pub fn level_tag(tags: &[String]) -> Option<Level> {
     tags.iter()

@@ -10,10 +10,21 @@ pub const REDACTED: &str = "[REDACTED]";
 /// while protecting nothing.
 const MIN_SECRET_LEN: usize = 6;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Secrets {
     values: Arc<RwLock<BTreeSet<String>>>,
     reveal: bool,
+}
+
+/// Never the values themselves: a debug print must not become the leak it guards against.
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = self.values.read().map(|v| v.len()).unwrap_or(0);
+        f.debug_struct("Secrets")
+            .field("registered", &count)
+            .field("reveal", &self.reveal)
+            .finish()
+    }
 }
 
 impl Secrets {
@@ -56,6 +67,12 @@ impl Secrets {
 
     pub fn reveal(&self) -> bool {
         self.reveal
+    }
+
+    /// Every registered value, encodings included (for the test that greps reports for them).
+    pub fn values(&self) -> Vec<String> {
+        let values = self.values.read().unwrap_or_else(|e| e.into_inner());
+        values.iter().cloned().collect()
     }
 
     /// Replaces every registered secret in `text`, longest first so that a secret containing

@@ -78,23 +78,32 @@ pub fn write_summary(
             rfc.passed, rfc.failed, rfc.skipped
         )?;
     }
-    let must_failed = results
-        .iter()
-        .filter(|r| {
-            r.scope == Scope::Uma
-                && r.verdict.verdict == Verdict::Failed
-                && r.level == Some(crate::spec::requirements::Level::Must)
-        })
-        .count();
+    let must_failing = |verdict: Verdict| {
+        results
+            .iter()
+            .filter(|r| {
+                r.scope == Scope::Uma
+                    && r.verdict.verdict == verdict
+                    && r.level == Some(crate::spec::requirements::Level::Must)
+            })
+            .count()
+    };
+    let must_failed = must_failing(Verdict::Failed);
+    let must_expected = must_failing(Verdict::ExpectedFailure);
     writeln!(
         out,
-        "UMA verdict: {} ({} MUST-level scenario(s) failed{}; profile {profile})",
+        "UMA verdict: {} ({} MUST-level scenario(s) failed{}{}; profile {profile})",
         if summary.conformant {
             "CONFORMANT"
         } else {
             "NOT CONFORMANT"
         },
         must_failed,
+        if must_expected > 0 {
+            format!(", {must_expected} more as expected")
+        } else {
+            String::new()
+        },
         if summary.harness_defects > 0 {
             format!(", {} suite defect(s)", summary.harness_defects)
         } else {
@@ -102,10 +111,20 @@ pub fn write_summary(
         }
     )?;
     writeln!(out, "reports: {reports}")?;
+    for stale in &summary.stale_expected_failures {
+        writeln!(
+            out,
+            "[ STALE ] {} is declared a known failure ({}) but did not fail: update the list",
+            stale.subject(),
+            stale.reason
+        )?;
+    }
     writeln!(
         out,
-        "conformance: {} warnings, {} expected failures",
-        summary.all.warnings, summary.all.expected_failures
+        "conformance: {} warnings, {} expected failures, {} stale expected failures",
+        summary.all.warnings,
+        summary.all.expected_failures,
+        summary.stale_expected_failures.len()
     )?;
     writeln!(
         out,

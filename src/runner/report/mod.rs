@@ -3,4 +3,5 @@
 pub mod console;
 pub mod cucumber_json;
 pub mod junit;
+pub mod markdown;
 pub mod results_json;
