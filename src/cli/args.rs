@@ -37,6 +37,18 @@ pub enum Command {
     /// Compare two runs' results.json files: the requirements and scenarios whose verdict changed
     /// (exit code 1 when one got worse).
     Diff(DiffArgs),
+    /// Show a requirement, the scenarios proving it, and the HTTP exchange behind its check
+    /// against the reference mocks: where it holds, and under a deviation that breaks it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A requirement id, e.g. GRANT-3.3.6-i5.
+    pub id: String,
+    /// Replace what changes from run to run (ports, random ids, times), as the snapshots do.
+    #[arg(long)]
+    pub stable: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::args::{
-    Cli, Command, DiffArgs, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs, RunArgs,
-    ValidateArgs,
+    Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs,
+    RunArgs, ValidateArgs,
 };
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
 use crate::runner::execute::Selection;
@@ -29,6 +29,7 @@ pub async fn dispatch(cli: Cli) -> i32 {
         Command::Deviations => deviations_command(),
         Command::Validate(args) => validate_command(args),
         Command::Diff(args) => diff_command(args),
+        Command::Explain(args) => explain_command(args).await,
     }
 }
 
@@ -50,6 +51,7 @@ async fn run_command(args: RunArgs) -> i32 {
         selection: Selection {
             tags,
             requirement_prefix: args.requirement,
+            requirements: None,
         },
         features_dir: args.features,
         schemas_dir: args.schemas,
@@ -399,6 +401,21 @@ fn deviations_command() -> i32 {
         let _ = writeln!(out, "{:<44} {}", "", d.summary);
     }
     0
+}
+
+async fn explain_command(args: ExplainArgs) -> i32 {
+    match crate::runner::explain::explain(&args.id).await {
+        Ok(explanation) => {
+            let text = crate::runner::explain::render(&explanation, args.stable);
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            0
+        }
+        Err(e) => {
+            eprintln!("uma-conformance: {e}");
+            2
+        }
+    }
 }
 
 fn diff_command(args: DiffArgs) -> i32 {

@@ -1,5 +1,5 @@
 //! The command-line interface: `run`, `mock as`, `requirements`, `deviations`, `validate`,
-//! `diff`.
+//! `diff`, `explain`.
 
 pub mod args;
 pub mod commands;

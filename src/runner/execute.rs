@@ -24,6 +24,8 @@ pub struct Selection {
     pub tags: Option<TagOperation>,
     /// Scenarios citing at least one requirement id that starts with this.
     pub requirement_prefix: Option<String>,
+    /// Scenarios citing at least one of these requirement ids exactly.
+    pub requirements: Option<Vec<String>>,
 }
 
 impl Selection {
@@ -31,6 +33,11 @@ impl Selection {
         let tags: Vec<&String> = feature.tags.iter().chain(scenario.tags.iter()).collect();
         if let Some(expr) = &self.tags {
             if !cucumber::tag::Ext::eval(expr, tags.iter().map(|t| t.as_str())) {
+                return false;
+            }
+        }
+        if let Some(ids) = &self.requirements {
+            if !tags.iter().any(|t| ids.iter().any(|id| id == *t)) {
                 return false;
             }
         }

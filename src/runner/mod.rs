@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod config;
 pub mod execute;
 pub mod expected;
+pub mod explain;
 pub mod features;
 pub mod redaction;
 pub mod report;
