@@ -2,5 +2,6 @@
 
 pub mod console;
 pub mod cucumber_json;
+pub mod html;
 pub mod junit;
 pub mod results_json;
