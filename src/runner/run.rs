@@ -11,7 +11,7 @@ use super::execute::{self, OnResult, ScenarioResult, Selection};
 use super::expected;
 use super::features;
 use super::redaction;
-use super::report::{console, cucumber_json, junit, markdown, results_json};
+use super::report::{console, cucumber_json, html, junit, markdown, results_json};
 use super::summary::{Summary, summarize};
 use crate::harness::context::{DiscoverySnapshot, RunContext};
 use crate::harness::roles::discovery;
@@ -232,6 +232,10 @@ fn write_reports(
         (
             "results.json",
             pretty(&results_json::render(meta, summary, results)),
+        ),
+        (
+            "index.html",
+            html::render(meta, summary, results, Catalogue::embedded()),
         ),
     ];
     let mut written = Vec::new();

@@ -2,6 +2,7 @@
 
 pub mod console;
 pub mod cucumber_json;
+pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod results_json;
