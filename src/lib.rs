@@ -10,9 +10,11 @@
 //! - [`runner`]: the orchestration that may use both: target descriptions, scenario selection,
 //!   verdicts, reports, and starting the built-in mocks.
 //! - [`cli`]: the command-line interface.
+//! - [`text`]: small text helpers (HTML escaping, slugs) that reports and mocks share.
 
 pub mod cli;
 pub mod harness;
 pub mod mock;
 pub mod runner;
 pub mod spec;
+pub mod text;

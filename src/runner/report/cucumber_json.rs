@@ -86,14 +86,4 @@ fn scenario_element(result: &ScenarioResult) -> Value {
     })
 }
 
-fn slug(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
+use crate::text::slug;

@@ -1,30 +1,8 @@
 //! Escaping for text that goes into the report: everything the target sent (bodies, headers,
 //! messages quoting them) is data, never markup.
 
-/// Escapes `text` for an HTML text node or a quoted attribute value.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_esc(&mut out, text);
-    out
-}
-
-/// Appends `text`, escaped, to `out`.
-pub fn push_esc(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // NUL and the other C0 controls but tab and newlines are parse errors in HTML.
-            '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' => {
-                out.push('\u{fffd}')
-            }
-            c => out.push(c),
-        }
-    }
-}
+pub use crate::text::html_escaped as esc;
+pub use crate::text::push_html_escaped as push_esc;
 
 /// At most `max` bytes of `text` (cut on a character boundary), and how many bytes were left out.
 pub fn truncate(text: &str, max: usize) -> (&str, usize) {
@@ -39,17 +17,7 @@ pub fn truncate(text: &str, max: usize) -> (&str, usize) {
 }
 
 /// A token safe inside an attribute and a CSS class: lowercase ASCII letters, digits and `-`.
-pub fn token(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
+pub use crate::text::slug as token;
 
 #[cfg(test)]
 mod tests {
