@@ -587,6 +587,21 @@ mod tests {
     }
 
     #[test]
+    fn expected_failures_are_read_relative_to_the_target_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("known.toml"),
+            "[[failure]]\nrequirement = \"FED-3.2.1-a\"\nreason = \"resourceId\"\n",
+        )
+        .unwrap();
+        let text = format!("expected_failures = \"known.toml\"\n{MINIMAL}");
+        let loaded = parse(&text, Some(dir.path()), "t").unwrap();
+        assert_eq!(loaded.expected_failures.len(), 1);
+        let broken = format!("expected_failures = \"missing.toml\"\n{MINIMAL}");
+        assert!(parse(&broken, Some(dir.path()), "t").is_err());
+    }
+
+    #[test]
     fn development_profile_relaxes_https_by_default() {
         let text = format!("profile = \"development\"\n{MINIMAL}");
         let loaded = parse(&text, None, "t").unwrap();
