@@ -477,6 +477,15 @@ async fn start_fails_cleanly_without_an_as() {
 
 /// A stand-in AS whose clock says `now` and whose introspection answers `introspection`.
 async fn scripted_as(now: i64, introspection: Value) -> MockServer {
+    scripted_as_with_delay(now, introspection, std::time::Duration::ZERO).await
+}
+
+/// The same, with permission requests and introspection answered only after `delay`.
+async fn scripted_as_with_delay(
+    now: i64,
+    introspection: Value,
+    delay: std::time::Duration,
+) -> MockServer {
     let server = MockServer::start().await;
     let base = server.uri();
     let json = |v: Value| ResponseTemplate::new(200).set_body_json(v);
@@ -503,12 +512,16 @@ async fn scripted_as(now: i64, introspection: Value) -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/permission"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"ticket": "t1"})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"ticket": "t1"}))
+                .set_delay(delay),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/introspect"))
-        .respond_with(json(introspection))
+        .respond_with(json(introspection).set_delay(delay))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -678,4 +691,58 @@ async fn the_command_line_serves_the_resource_server() {
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn serves_https_in_front_of_an_https_as() {
+    use uma_conformance::mock::authorization_server::TlsMode;
+    let mut as_config = MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap();
+    as_config.tls = TlsMode::Generated;
+    let mock_as = MockAs::start(as_config).await.unwrap();
+    assert!(mock_as.issuer().starts_with("https://"));
+    let mut config = MockRsConfig::new("127.0.0.1:0".parse().unwrap(), mock_as.issuer()).unwrap();
+    config.tls = TlsMode::Generated;
+    // Without the AS's CA the RS cannot even discover it.
+    assert!(MockRs::start(config.clone()).await.is_err());
+    config.as_ca_pem = mock_as.ca_certificate_pem();
+    let rs = MockRs::start(config).await.expect("RS starts");
+    assert!(rs.base_url().starts_with("https://"));
+    let ca = reqwest::Certificate::from_pem(rs.ca_certificate_pem().unwrap().as_bytes()).unwrap();
+    let https = reqwest::Client::builder()
+        .no_proxy()
+        .add_root_certificate(ca)
+        .build()
+        .unwrap();
+    let reply = Reply::from(
+        https
+            .get(format!("{}{LAB_REPORT}", rs.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.param("as_uri").as_deref(), Some(mock_as.issuer()));
+    assert!(reply.param("ticket").is_some());
+}
+
+#[tokio::test]
+async fn an_as_that_does_not_answer_in_time_counts_as_unreachable() {
+    let server = scripted_as_with_delay(
+        1_000_000,
+        json!({"active": false}),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let rs = start_rs(&server.uri(), &[]).await;
+    let started = std::time::Instant::now();
+    let reply = Reply::from(
+        client()
+            .get(format!("{}{LAB_REPORT}", rs.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    reply.assert_unreachable(true);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
 }
