@@ -111,6 +111,9 @@ pub struct RunArgs {
 pub enum MockCommand {
     /// The reference UMA authorization server.
     As(MockAsArgs),
+    /// The reference UMA resource server (a patient's lab reports and prescriptions), protected
+    /// by the authorization server at --as-issuer.
+    Rs(MockRsArgs),
     /// The policy hook for the reference AS: reads one JSON action on standard input
     /// (create-policy, change-policy, delete-policy, approve-request, deny-request,
     /// list-requests), performs it on the mock's control API and prints one JSON result line.
@@ -161,6 +164,55 @@ pub struct MockAsArgs {
 }
 
 impl MockAsArgs {
+    /// HTTPS with a generated CA unless --http or certificate files say otherwise.
+    pub fn tls_mode(&self) -> TlsMode {
+        match (&self.tls_cert, &self.tls_key) {
+            _ if self.http => TlsMode::Off,
+            (Some(cert), Some(key)) => TlsMode::Files {
+                cert_pem: cert.clone(),
+                key_pem: key.clone(),
+            },
+            _ => TlsMode::Generated,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MockRsArgs {
+    /// Address to listen on (loopback), e.g. 127.0.0.1:8081; port 0 picks a free one.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Issuer URL of the authorization server protecting the resources.
+    #[arg(long, value_name = "URL")]
+    pub as_issuer: String,
+    /// PEM CA certificate(s) to trust for an https authorization server (e.g. the file of
+    /// `mock as --ca-out`).
+    #[arg(long, value_name = "FILE")]
+    pub as_ca: Option<PathBuf>,
+    /// Fixtures to use instead of the embedded ones (a folder like mocks/resource-server/).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Switch on a resource server deviation (repeatable).
+    #[arg(long = "deviate", value_name = "NAME")]
+    pub deviations: Vec<String>,
+    /// Serve HTTPS (the default), as `mock as` does.
+    #[arg(long)]
+    pub tls: bool,
+    /// Serve plain HTTP instead of HTTPS.
+    #[arg(long, conflicts_with_all = ["tls", "tls_cert", "tls_key", "ca_out"])]
+    pub http: bool,
+    /// Serve HTTPS with this PEM certificate chain (leaf first) instead of a generated one.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key (PKCS#8, RSA or EC) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Write the generated CA certificate (PEM) to FILE before printing the base URL.
+    #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
+    pub ca_out: Option<PathBuf>,
+}
+
+impl MockRsArgs {
     /// HTTPS with a generated CA unless --http or certificate files say otherwise.
     pub fn tls_mode(&self) -> TlsMode {
         match (&self.tls_cert, &self.tls_key) {

@@ -7,10 +7,11 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::args::{
-    Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockCommand, MockHookArgs, RequirementsArgs,
-    RunArgs, ValidateArgs,
+    Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockCommand, MockHookArgs, MockRsArgs,
+    RequirementsArgs, RunArgs, ValidateArgs,
 };
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
+use crate::mock::resource_server::{MockRs, MockRsConfig, RsFixtures};
 use crate::runner::execute::Selection;
 use crate::runner::features;
 use crate::runner::run::{RunOptions, print_summary, run};
@@ -22,6 +23,9 @@ pub async fn dispatch(cli: Cli) -> i32 {
         Command::Mock {
             mock: MockCommand::As(args),
         } => mock_as_command(args).await,
+        Command::Mock {
+            mock: MockCommand::Rs(args),
+        } => mock_rs_command(args).await,
         Command::Mock {
             mock: MockCommand::Hook(args),
         } => mock_hook_command(args).await,
@@ -126,6 +130,67 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
         }
     }
     println!("{}", mock.issuer());
+    let _ = std::io::stdout().flush();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = mock.wait() => {}
+    }
+    0
+}
+
+/// `mock rs`: the reference resource server, in front of the AS at --as-issuer.
+async fn mock_rs_command(args: MockRsArgs) -> i32 {
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "uma-conformance: the mock listens on loopback addresses only (got {})",
+            args.listen
+        );
+        return 2;
+    }
+    let tls = args.tls_mode();
+    let fixtures = match &args.fixtures {
+        Some(dir) => RsFixtures::from_dir(dir),
+        None => RsFixtures::embedded(),
+    };
+    let as_ca_pem = match &args.as_ca {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                eprintln!("uma-conformance: --as-ca {}: {e}", path.display());
+                return 2;
+            }
+        },
+    };
+    let config = match (MockRsConfig::new(args.listen, &args.as_issuer), fixtures) {
+        (Ok(mut config), Ok(fixtures)) => {
+            config.fixtures = fixtures;
+            config.as_ca_pem = as_ca_pem;
+            config.deviations = args.deviations;
+            config.tls = tls;
+            config
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("uma-conformance: {e}");
+            return 2;
+        }
+    };
+    let mock = match MockRs::start(config).await {
+        Ok(mock) => mock,
+        Err(e) => {
+            eprintln!("uma-conformance: {e}");
+            return 2;
+        }
+    };
+    if let Some(path) = &args.ca_out {
+        let pem = mock.ca_certificate_pem().unwrap_or_default();
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("uma-conformance: --ca-out {}: {e}", path.display());
+            mock.stop().await;
+            return 2;
+        }
+    }
+    println!("{}", mock.base_url());
     let _ = std::io::stdout().flush();
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
@@ -397,6 +462,14 @@ fn requirements_command(args: RequirementsArgs) -> i32 {
 fn deviations_command() -> i32 {
     let mut out = std::io::stdout().lock();
     for d in mock_as::deviations() {
+        let _ = writeln!(out, "{:<44} breaks {}", d.name, d.breaks.join(", "));
+        let _ = writeln!(out, "{:<44} {}", "", d.summary);
+    }
+    let _ = writeln!(
+        out,
+        "\nResource server (uma-conformance mock rs --deviate NAME):"
+    );
+    for d in crate::mock::resource_server::deviations() {
         let _ = writeln!(out, "{:<44} breaks {}", d.name, d.breaks.join(", "));
         let _ = writeln!(out, "{:<44} {}", "", d.summary);
     }

@@ -40,7 +40,9 @@ pub use tls::TlsMode;
 use deviations::DeviationSet;
 use http::app::App;
 use http::urls::Urls;
-use tls::{ServerTls, TlsListener};
+// The reference resource server serves TLS the same way; only the listener is shared, never the
+// AS's protocol code.
+pub(crate) use tls::{HANDSHAKE_TIMEOUT, ServerTls, TlsListener};
 
 /// How long [`MockAs::stop`] waits for in-flight requests before cutting them off.
 const STOP_GRACE: Duration = Duration::from_secs(5);

@@ -1,0 +1,233 @@
+//! The reference UMA 2.0 resource server: a small API of a patient's lab reports and
+//! prescriptions, protected by an authorization server it reaches only over HTTP, like any
+//! resource server would. With switchable [deviations](deviations()) that break chosen RS
+//! requirements on purpose.
+//!
+//! At start it discovers the AS (`{issuer}/.well-known/uma2-configuration`), gets its PAT with
+//! the client credentials grant and registers each fixture resource, keeping the `_id`s. Then:
+//!
+//! | Request | Scope needed |
+//! |---|---|
+//! | `GET` or `HEAD /patients/{patient}/{kind}/{n}` | `view` |
+//! | `GET …?download` | `download` (the content as an attachment) |
+//! | `PUT …` with a JSON body | `edit` (replaces the content) |
+//! | `DELETE …` | `delete` (deregisters the resource at the AS, then forgets it) |
+//!
+//! `{kind}` is `lab-reports` or `prescriptions`. A request whose RPT (introspected at the AS with
+//! the PAT) holds no current permission for the resource's `_id` with that scope, or that has no
+//! RPT, gets a new ticket for exactly that permission in a 401 `UMA` challenge (Grant 3.2.1,
+//! 3.5); when the AS cannot be reached, 403 with the Warning of Grant 3.2.2. Fixtures come from
+//! `mocks/resource-server/` (see `mocks/README.md`).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use uma_conformance::mock::resource_server::{MockRs, MockRsConfig};
+//! let rs = MockRs::start(MockRsConfig::new("127.0.0.1:0".parse()?, "http://127.0.0.1:8080")?).await?;
+//! println!("{}", rs.base_url());
+//! rs.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod access;
+mod as_client;
+mod deviations;
+mod error;
+mod fixtures;
+mod http;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Mutex, oneshot};
+use tokio::task::JoinHandle;
+
+pub use access::SCOPES;
+pub use deviations::{DeviationInfo, deviations};
+pub use error::RsError;
+pub use fixtures::{KINDS, RsFixtures, RsResourceFixture, RsServerFixture};
+pub use http::UNREACHABLE_WARNING;
+
+use crate::mock::authorization_server::{HANDSHAKE_TIMEOUT, ServerTls, TlsListener, TlsMode};
+use as_client::AsClient;
+use deviations::DeviationSet;
+use http::{Held, Rs};
+
+/// How long [`MockRs::stop`] waits for in-flight requests before cutting them off.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// How to start a mock resource server.
+#[derive(Debug, Clone)]
+pub struct MockRsConfig {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The issuer of the authorization server protecting the resources.
+    pub as_issuer: String,
+    /// PEM CA certificates to trust when the AS serves https with a private CA.
+    pub as_ca_pem: Option<String>,
+    pub fixtures: RsFixtures,
+    /// Names from [`deviations()`].
+    pub deviations: Vec<String>,
+    /// Plain HTTP or HTTPS for the resource API, and with which certificate.
+    pub tls: TlsMode,
+}
+
+impl MockRsConfig {
+    /// The embedded fixtures, no deviations, plain HTTP.
+    pub fn new(listen: SocketAddr, as_issuer: &str) -> Result<Self, RsError> {
+        Ok(MockRsConfig {
+            listen,
+            as_issuer: as_issuer.to_string(),
+            as_ca_pem: None,
+            fixtures: RsFixtures::embedded()?,
+            deviations: Vec::new(),
+            tls: TlsMode::Off,
+        })
+    }
+}
+
+/// A running mock resource server. Dropping it shuts the server down.
+#[derive(Debug)]
+pub struct MockRs {
+    base_url: String,
+    local_addr: SocketAddr,
+    ca_pem: Option<String>,
+    rs: Arc<Rs>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl MockRs {
+    /// Connects to the AS (discovery, PAT), registers the fixture resources, binds and spawns the
+    /// server, and returns once it accepts connections.
+    pub async fn start(config: MockRsConfig) -> Result<MockRs, RsError> {
+        let deviations = DeviationSet::parse(&config.deviations)?;
+        let tls = ServerTls::from_mode(&config.tls).map_err(|e| RsError::Startup(e.to_string()))?;
+        let as_client = AsClient::connect(
+            &config.as_issuer,
+            config.fixtures.server.clone(),
+            config.as_ca_pem.as_deref(),
+        )
+        .await?;
+        let mut resources = BTreeMap::new();
+        for r in &config.fixtures.resources {
+            let id = as_client
+                .register(&r.name, &r.r#type, &SCOPES)
+                .await
+                .map_err(|e| RsError::AuthorizationServer {
+                    issuer: as_client.endpoints.issuer.clone(),
+                    reason: format!("registering {}: {e}", r.path()),
+                })?;
+            resources.insert(
+                r.path(),
+                Held {
+                    id,
+                    content: r.content.clone(),
+                },
+            );
+        }
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| RsError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| RsError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let rs = Arc::new(Rs {
+            as_client,
+            realm: config.fixtures.server.realm.clone(),
+            deviations,
+            resources: Mutex::new(resources),
+        });
+        let router = http::router(Arc::clone(&rs));
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let signal = async move {
+            let _ = signal.await;
+        };
+        let (task, ca_pem, scheme) =
+            match tls {
+                None => (
+                    tokio::spawn(async move {
+                        let _ = axum::serve(listener, router)
+                            .with_graceful_shutdown(signal)
+                            .await;
+                    }),
+                    None,
+                    "http",
+                ),
+                Some(ServerTls { acceptor, ca_pem }) => {
+                    let listener = TlsListener::new(listener, acceptor, HANDSHAKE_TIMEOUT)
+                        .map_err(|source| RsError::Bind {
+                            addr: config.listen,
+                            source,
+                        })?;
+                    let task = tokio::spawn(async move {
+                        let _ = axum::serve(listener, router)
+                            .with_graceful_shutdown(signal)
+                            .await;
+                    });
+                    (task, ca_pem, "https")
+                }
+            };
+        Ok(MockRs {
+            base_url: format!("{scheme}://{local_addr}"),
+            local_addr,
+            ca_pem,
+            rs,
+            shutdown: Some(shutdown),
+            task,
+        })
+    }
+
+    /// Where the resource API is served, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The issuer of the AS it works with, as discovered.
+    pub fn as_issuer(&self) -> &str {
+        &self.rs.as_client.endpoints.issuer
+    }
+
+    /// The PEM certificate of the CA generated for [`TlsMode::Generated`]; `None` otherwise.
+    pub fn ca_certificate_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// The resources it holds now: path and the `_id` the AS gave it, in path order.
+    pub async fn resources(&self) -> Vec<(String, String)> {
+        self.rs
+            .resources
+            .lock()
+            .await
+            .iter()
+            .map(|(path, held)| (path.clone(), held.id.clone()))
+            .collect()
+    }
+
+    /// Stops accepting, lets in-flight requests finish (a few seconds at most) and returns.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if tokio::time::timeout(STOP_GRACE, &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
+    }
+
+    /// Serves until the server task ends.
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}

@@ -1,0 +1,748 @@
+//! HTTP tests of the reference (mock) UMA resource server: against the reference AS started in
+//! process (plain http on loopback), and against a scripted stand-in AS (wiremock) for the
+//! introspection answers the reference AS never gives.
+
+use reqwest::header::{self, HeaderMap};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use uma_conformance::mock::authorization_server::{MockAs, MockAsConfig};
+use uma_conformance::mock::resource_server::{MockRs, MockRsConfig, UNREACHABLE_WARNING};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const UMA_GRANT: &str = "urn:ietf:params:oauth:grant-type:uma-ticket";
+const LAB_REPORT: &str = "/patients/alice/lab-reports/1";
+const PRESCRIPTION: &str = "/patients/alice/prescriptions/1";
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Reply {
+    async fn from(response: reqwest::Response) -> Reply {
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("body"),
+        }
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().expect("ascii"))
+    }
+
+    /// The parameters of a `UMA` challenge, checked to be one.
+    fn challenge(&self) -> Vec<(String, String)> {
+        assert_eq!(self.status, StatusCode::UNAUTHORIZED, "{}", self.text);
+        let value = self
+            .header(header::WWW_AUTHENTICATE)
+            .expect("WWW-Authenticate");
+        let rest = value
+            .strip_prefix("UMA ")
+            .unwrap_or_else(|| panic!("not UMA: {value}"));
+        rest.split(", ")
+            .map(|p| {
+                let (k, v) = p.split_once('=').expect("name=value");
+                (k.to_string(), v.trim_matches('"').to_string())
+            })
+            .collect()
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        self.challenge()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    fn ticket(&self) -> String {
+        self.param("ticket").expect("a ticket in the challenge")
+    }
+
+    fn assert_unreachable(&self, with_warning: bool) {
+        assert_eq!(self.status, StatusCode::FORBIDDEN, "{}", self.text);
+        let warning = self.header(header::WARNING);
+        if with_warning {
+            assert_eq!(warning, Some(UNREACHABLE_WARNING));
+        } else {
+            assert_eq!(warning, None);
+        }
+    }
+}
+
+struct Setup {
+    mock_as: MockAs,
+    rs: MockRs,
+    http: reqwest::Client,
+}
+
+impl Setup {
+    async fn start(deviations: &[&str]) -> Setup {
+        let mock_as = MockAs::start(MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap())
+            .await
+            .expect("AS starts");
+        let rs = start_rs(mock_as.issuer(), deviations).await;
+        Setup {
+            mock_as,
+            rs,
+            http: client(),
+        }
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        rpt: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.rs.base_url()));
+        if let Some(rpt) = rpt {
+            request = request.bearer_auth(rpt);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Reply::from(request.send().await.expect("send")).await
+    }
+
+    async fn get(&self, path: &str, rpt: Option<&str>) -> Reply {
+        self.call(Method::GET, path, rpt, None).await
+    }
+
+    /// Redeems a ticket at the AS as uma-client (the fixture policy grants it everything of
+    /// alice's) and returns the RPT.
+    async fn rpt(&self, ticket: &str) -> String {
+        let reply = Reply::from(
+            self.http
+                .post(format!("{}/token", self.mock_as.issuer()))
+                .basic_auth("uma-client", Some("uma-client-secret"))
+                .form(&[("grant_type", UMA_GRANT), ("ticket", ticket)])
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.json()["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// An RPT for what `method path` needs, got the UMA way: challenge, ticket, token endpoint.
+    async fn rpt_for(&self, method: Method, path: &str) -> String {
+        let ticket = self.call(method, path, None, None).await.ticket();
+        self.rpt(&ticket).await
+    }
+
+    async fn introspect_as_rs(&self, token: &str) -> Value {
+        let pat = self.pat().await;
+        Reply::from(
+            self.http
+                .post(format!("{}/introspect", self.mock_as.issuer()))
+                .bearer_auth(pat)
+                .form(&[("token", token)])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+        .json()
+    }
+
+    async fn pat(&self) -> String {
+        let reply = Reply::from(
+            self.http
+                .post(format!("{}/token", self.mock_as.issuer()))
+                .basic_auth("rs-alice", Some("rs-alice-secret"))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        reply.json()["access_token"].as_str().unwrap().to_string()
+    }
+}
+
+async fn start_rs(issuer: &str, deviations: &[&str]) -> MockRs {
+    let mut config = MockRsConfig::new("127.0.0.1:0".parse().unwrap(), issuer).unwrap();
+    config.deviations = deviations.iter().map(|d| d.to_string()).collect();
+    MockRs::start(config).await.expect("RS starts")
+}
+
+#[tokio::test]
+async fn registers_its_resources_at_start() {
+    let s = Setup::start(&[]).await;
+    let resources = s.rs.resources().await;
+    let paths: Vec<_> = resources.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(
+        paths.contains(&LAB_REPORT) && paths.contains(&PRESCRIPTION),
+        "{paths:?}"
+    );
+    assert_eq!(s.rs.as_issuer(), s.mock_as.issuer());
+    let pat = s.pat().await;
+    for (_, id) in &resources {
+        let reply = Reply::from(
+            s.http
+                .get(format!("{}/resource_set/{id}", s.mock_as.issuer()))
+                .bearer_auth(&pat)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let scopes = reply.json()["resource_scopes"].clone();
+        assert_eq!(scopes, json!(["view", "edit", "download", "delete"]));
+    }
+}
+
+#[tokio::test]
+async fn tokenless_request_gets_a_challenge_whose_ticket_yields_a_working_rpt() {
+    let s = Setup::start(&[]).await;
+    let reply = s.get(LAB_REPORT, None).await;
+    assert_eq!(reply.param("realm").as_deref(), Some("uma-conformance-rs"));
+    assert_eq!(reply.param("as_uri").as_deref(), Some(s.mock_as.issuer()));
+    let rpt = s.rpt(&reply.ticket()).await;
+    // The AS saw the right resource and scope in the ticket.
+    let lab_id =
+        s.rs.resources()
+            .await
+            .into_iter()
+            .find(|(p, _)| p == LAB_REPORT)
+            .unwrap()
+            .1;
+    let introspection = s.introspect_as_rs(&rpt).await;
+    assert_eq!(
+        introspection["permissions"][0]["resource_id"],
+        lab_id.as_str()
+    );
+    assert_eq!(
+        introspection["permissions"][0]["resource_scopes"],
+        json!(["view"])
+    );
+    let served = s.get(LAB_REPORT, Some(&rpt)).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.text);
+    assert_eq!(served.json()["test"], "complete blood count");
+    // The RPT names this resource only.
+    let other = s.get(PRESCRIPTION, Some(&rpt)).await;
+    assert!(other.param("ticket").is_some());
+}
+
+#[tokio::test]
+async fn each_method_needs_its_own_scope() {
+    let s = Setup::start(&[]).await;
+    let view = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&view)).await.status, StatusCode::OK);
+    // view allows neither delete, nor edit, nor download: a new ticket each time.
+    let first = s
+        .call(Method::DELETE, LAB_REPORT, Some(&view), None)
+        .await
+        .ticket();
+    let second = s
+        .call(Method::DELETE, LAB_REPORT, Some(&view), None)
+        .await
+        .ticket();
+    assert_ne!(first, second);
+    s.call(Method::PUT, LAB_REPORT, Some(&view), Some(&json!({"x": 1})))
+        .await
+        .ticket();
+    s.get(&format!("{LAB_REPORT}?download"), Some(&view))
+        .await
+        .ticket();
+    // download
+    let download = s
+        .rpt(
+            &s.get(&format!("{LAB_REPORT}?download"), None)
+                .await
+                .ticket(),
+        )
+        .await;
+    let file = s
+        .get(&format!("{LAB_REPORT}?download"), Some(&download))
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.text);
+    assert!(
+        file.header(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .starts_with("attachment")
+    );
+    // edit
+    let edit = s
+        .rpt(
+            &s.call(Method::PUT, LAB_REPORT, Some(&view), Some(&json!({})))
+                .await
+                .ticket(),
+        )
+        .await;
+    let put = s
+        .call(
+            Method::PUT,
+            LAB_REPORT,
+            Some(&edit),
+            Some(&json!({"test": "redone"})),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    assert_eq!(
+        s.get(LAB_REPORT, Some(&view)).await.json()["test"],
+        "redone"
+    );
+    // delete: deregistered at the AS, gone from the API.
+    let lab_id =
+        s.rs.resources()
+            .await
+            .into_iter()
+            .find(|(p, _)| p == LAB_REPORT)
+            .unwrap()
+            .1;
+    let delete = s.rpt(&first).await;
+    let gone = s
+        .call(Method::DELETE, LAB_REPORT, Some(&delete), None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    assert_eq!(
+        s.get(LAB_REPORT, Some(&view)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let pat = s.pat().await;
+    let list = Reply::from(
+        s.http
+            .get(format!("{}/resource_set", s.mock_as.issuer()))
+            .bearer_auth(&pat)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert!(
+        !list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == lab_id.as_str()),
+        "{list}"
+    );
+    // Other methods and misuse of the flag.
+    let post = s.call(Method::POST, PRESCRIPTION, None, None).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    let bad = s
+        .call(
+            Method::DELETE,
+            &format!("{PRESCRIPTION}?download"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        s.get("/patients/alice/lab-reports/99", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_bad_or_revoked_rpt_is_answered_like_no_rpt() {
+    let s = Setup::start(&[]).await;
+    s.get(LAB_REPORT, Some("not-a-token")).await.ticket();
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+    let revoked = s
+        .http
+        .post(format!("{}/revoke", s.mock_as.issuer()))
+        .basic_auth("uma-client", Some("uma-client-secret"))
+        .form(&[("token", rpt.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    let reply = s.get(LAB_REPORT, Some(&rpt)).await;
+    assert_eq!(reply.param("as_uri").as_deref(), Some(s.mock_as.issuer()));
+    reply.ticket();
+}
+
+#[tokio::test]
+async fn an_expired_rpt_is_answered_like_no_rpt() {
+    let s = Setup::start(&[]).await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+    let moved = s
+        .http
+        .post(format!("{}/_mock/clock", s.mock_as.issuer()))
+        .json(&json!({"advance_secs": 400}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    s.get(LAB_REPORT, Some(&rpt)).await.ticket();
+}
+
+#[tokio::test]
+async fn an_unreachable_as_gets_403_with_the_warning() {
+    let s = Setup::start(&[]).await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    unreachable_checks(s, &rpt, true).await;
+}
+
+/// With the AS stopped: needing a ticket, and needing introspection.
+async fn unreachable_checks(s: Setup, rpt: &str, with_warning: bool) {
+    let Setup { mock_as, rs, http } = s;
+    mock_as.stop().await;
+    let url = format!("{}{LAB_REPORT}", rs.base_url());
+    let plain = Reply::from(http.get(&url).send().await.unwrap()).await;
+    plain.assert_unreachable(with_warning);
+    let with_rpt = Reply::from(http.get(&url).bearer_auth(rpt).send().await.unwrap()).await;
+    with_rpt.assert_unreachable(with_warning);
+}
+
+#[tokio::test]
+async fn deviation_no_warning_when_as_down() {
+    let s = Setup::start(&["no-warning-when-as-down"]).await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    unreachable_checks(s, &rpt, false).await;
+}
+
+#[tokio::test]
+async fn deviation_no_ticket_in_challenge() {
+    let s = Setup::start(&["no-ticket-in-challenge"]).await;
+    let reply = s.get(LAB_REPORT, None).await;
+    assert_eq!(reply.param("as_uri").as_deref(), Some(s.mock_as.issuer()));
+    assert_eq!(reply.param("ticket"), None);
+}
+
+#[tokio::test]
+async fn deviation_as_uri_not_issuer() {
+    let s = Setup::start(&["as-uri-not-issuer"]).await;
+    let reply = s.get(LAB_REPORT, None).await;
+    let as_uri = reply.param("as_uri").unwrap();
+    assert_ne!(as_uri, s.mock_as.issuer());
+    assert!(reply.param("ticket").is_some());
+}
+
+#[tokio::test]
+async fn deviation_serves_without_scope_check() {
+    let s = Setup::start(&["serves-without-scope-check"]).await;
+    let view = s.rpt_for(Method::GET, LAB_REPORT).await;
+    let put = s
+        .call(Method::PUT, LAB_REPORT, Some(&view), Some(&json!({"x": 1})))
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text);
+    let gone = s.call(Method::DELETE, LAB_REPORT, Some(&view), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    // Still bound to the resource: another resource is not served.
+    s.get(PRESCRIPTION, Some(&view)).await.ticket();
+}
+
+#[tokio::test]
+async fn unknown_deviation_is_refused() {
+    let mock_as = MockAs::start(MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap())
+        .await
+        .unwrap();
+    let mut config = MockRsConfig::new("127.0.0.1:0".parse().unwrap(), mock_as.issuer()).unwrap();
+    config.deviations = vec!["nope".into()];
+    let err = MockRs::start(config).await.unwrap_err();
+    assert!(err.to_string().contains("no-ticket-in-challenge"), "{err}");
+}
+
+#[tokio::test]
+async fn start_fails_cleanly_without_an_as() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let config =
+        MockRsConfig::new("127.0.0.1:0".parse().unwrap(), &format!("http://{addr}")).unwrap();
+    let err = MockRs::start(config).await.unwrap_err();
+    assert!(err.to_string().contains("discovery"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A scripted AS: introspection answers the reference AS never gives.
+
+/// A stand-in AS whose clock says `now` and whose introspection answers `introspection`.
+async fn scripted_as(now: i64, introspection: Value) -> MockServer {
+    scripted_as_with_delay(now, introspection, std::time::Duration::ZERO).await
+}
+
+/// The same, with permission requests and introspection answered only after `delay`.
+async fn scripted_as_with_delay(
+    now: i64,
+    introspection: Value,
+    delay: std::time::Duration,
+) -> MockServer {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let json = |v: Value| ResponseTemplate::new(200).set_body_json(v);
+    Mock::given(method("GET"))
+        .and(path("/.well-known/uma2-configuration"))
+        .respond_with(json(json!({
+            "issuer": base,
+            "token_endpoint": format!("{base}/token"),
+            "resource_registration_endpoint": format!("{base}/resource_set"),
+            "permission_endpoint": format!("{base}/permission"),
+            "introspection_endpoint": format!("{base}/introspect"),
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(json(json!({"access_token": "pat", "token_type": "Bearer"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/resource_set"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"_id": "r1"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/permission"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"ticket": "t1"}))
+                .set_delay(delay),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/introspect"))
+        .respond_with(json(introspection).set_delay(delay))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/_mock/clock"))
+        .respond_with(json(json!({"now": now})))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn get_with(rs: &MockRs, rpt: &str) -> Reply {
+    Reply::from(
+        client()
+            .get(format!("{}{LAB_REPORT}", rs.base_url()))
+            .bearer_auth(rpt)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// An active RPT with one permission on `r1` for `view` and the given extra members.
+fn active_with(permission_times: Value) -> Value {
+    let mut permission = json!({"resource_id": "r1", "resource_scopes": ["view"]});
+    permission
+        .as_object_mut()
+        .unwrap()
+        .extend(permission_times.as_object().unwrap().clone());
+    json!({"active": true, "permissions": [permission]})
+}
+
+#[tokio::test]
+async fn permission_times_are_read_against_the_as_clock() {
+    // The AS's clock is far in the past of the system's: a permission valid by it serves.
+    let now = 1_000_000;
+    for (times, served) in [
+        (json!({"iat": now - 10, "exp": now + 10}), true),
+        (json!({"iat": now - 100, "exp": now - 10}), false),
+        (json!({"exp": now}), false),
+        (json!({"nbf": now + 10}), false),
+        (json!({"nbf": now}), true),
+        (json!({"iat": now + 60}), false),
+    ] {
+        let server = scripted_as(now, active_with(times.clone())).await;
+        let rs = start_rs(&server.uri(), &[]).await;
+        let reply = get_with(&rs, "rpt").await;
+        if served {
+            assert_eq!(reply.status, StatusCode::OK, "{times}: {}", reply.text);
+        } else {
+            assert_eq!(reply.ticket(), "t1", "{times}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn deviation_serves_expired_permission() {
+    let now = 1_000_000;
+    let expired = active_with(json!({"iat": now - 100, "exp": now - 10}));
+    let server = scripted_as(now, expired.clone()).await;
+    let faithful = start_rs(&server.uri(), &[]).await;
+    assert_eq!(get_with(&faithful, "rpt").await.ticket(), "t1");
+    let deviant = start_rs(&server.uri(), &["serves-expired-permission"]).await;
+    assert_eq!(get_with(&deviant, "rpt").await.status, StatusCode::OK);
+    // Only exp is ignored: a permission not yet valid still does not serve.
+    let early = scripted_as(now, active_with(json!({"nbf": now + 10}))).await;
+    let deviant = start_rs(&early.uri(), &["serves-expired-permission"]).await;
+    assert_eq!(get_with(&deviant, "rpt").await.ticket(), "t1");
+}
+
+#[tokio::test]
+async fn introspection_sends_the_pat_and_the_rpt() {
+    let server = scripted_as(1_000_000, json!({"active": false})).await;
+    let rs = start_rs(&server.uri(), &[]).await;
+    assert_eq!(get_with(&rs, "the-rpt").await.ticket(), "t1");
+    let requests = server.received_requests().await.unwrap();
+    let introspection = requests
+        .iter()
+        .find(|r| r.url.path() == "/introspect")
+        .expect("introspected");
+    assert_eq!(
+        introspection.headers.get("authorization").unwrap(),
+        "Bearer pat"
+    );
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&introspection.body)
+        .into_owned()
+        .collect();
+    assert!(
+        form.contains(&("token".into(), "the-rpt".into())),
+        "{form:?}"
+    );
+    let permission = requests
+        .iter()
+        .find(|r| r.url.path() == "/permission")
+        .expect("asked for a ticket");
+    let body: Value = serde_json::from_slice(&permission.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"resource_id": "r1", "resource_scopes": ["view"]})
+    );
+}
+
+/// Kills the child process when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_command_line_serves_the_resource_server() {
+    use std::io::BufRead;
+    let mock_as = MockAs::start(MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap())
+        .await
+        .unwrap();
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_uma-conformance"))
+            .args([
+                "mock",
+                "rs",
+                "--listen",
+                "127.0.0.1:0",
+                "--http",
+                "--as-issuer",
+                mock_as.issuer(),
+                "--deviate",
+                "as-uri-not-issuer",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let base = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line.trim().to_string()
+    })
+    .await
+    .unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base:?}");
+    let reply = Reply::from(
+        client()
+            .get(format!("{base}{LAB_REPORT}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(reply.param("ticket").is_some());
+    assert_ne!(reply.param("as_uri").as_deref(), Some(mock_as.issuer()));
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_uma-conformance"))
+        .args([
+            "mock",
+            "rs",
+            "--http",
+            "--as-issuer",
+            mock_as.issuer(),
+            "--deviate",
+            "nope",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn serves_https_in_front_of_an_https_as() {
+    use uma_conformance::mock::authorization_server::TlsMode;
+    let mut as_config = MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap();
+    as_config.tls = TlsMode::Generated;
+    let mock_as = MockAs::start(as_config).await.unwrap();
+    assert!(mock_as.issuer().starts_with("https://"));
+    let mut config = MockRsConfig::new("127.0.0.1:0".parse().unwrap(), mock_as.issuer()).unwrap();
+    config.tls = TlsMode::Generated;
+    // Without the AS's CA the RS cannot even discover it.
+    assert!(MockRs::start(config.clone()).await.is_err());
+    config.as_ca_pem = mock_as.ca_certificate_pem();
+    let rs = MockRs::start(config).await.expect("RS starts");
+    assert!(rs.base_url().starts_with("https://"));
+    let ca = reqwest::Certificate::from_pem(rs.ca_certificate_pem().unwrap().as_bytes()).unwrap();
+    let https = reqwest::Client::builder()
+        .no_proxy()
+        .add_root_certificate(ca)
+        .build()
+        .unwrap();
+    let reply = Reply::from(
+        https
+            .get(format!("{}{LAB_REPORT}", rs.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.param("as_uri").as_deref(), Some(mock_as.issuer()));
+    assert!(reply.param("ticket").is_some());
+}
+
+#[tokio::test]
+async fn an_as_that_does_not_answer_in_time_counts_as_unreachable() {
+    let server = scripted_as_with_delay(
+        1_000_000,
+        json!({"active": false}),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
+    let rs = start_rs(&server.uri(), &[]).await;
+    let started = std::time::Instant::now();
+    let reply = Reply::from(
+        client()
+            .get(format!("{}{LAB_REPORT}", rs.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    reply.assert_unreachable(true);
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+}
