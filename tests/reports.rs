@@ -81,6 +81,14 @@ fn check_body(body: &str, at: &str, problems: &mut Vec<String>) {
     }
 }
 
+/// Every `name=value` of a Cookie header has its value redacted.
+fn cookies_redacted(header: &str) -> bool {
+    header
+        .split(';')
+        .filter_map(|c| c.split_once('='))
+        .all(|(_, value)| value.trim() == REDACTED)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_run_writes_every_report_and_leaks_no_secret() {
     let dir = tempfile::tempdir().unwrap();
@@ -154,6 +162,25 @@ async fn a_full_run_writes_every_report_and_leaks_no_secret() {
                 let (name, value) = (header[0].as_str().unwrap(), header[1].as_str().unwrap());
                 if name.eq_ignore_ascii_case("authorization") && !value.ends_with(REDACTED) {
                     problems.push(format!("{at}: Authorization header in the clear"));
+                }
+                if name.eq_ignore_ascii_case("cookie") && !cookies_redacted(value) {
+                    problems.push(format!("{at}: Cookie header in the clear"));
+                }
+            }
+            for header in exchange["response"]["headers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let (name, value) = (header[0].as_str().unwrap(), header[1].as_str().unwrap());
+                let cookie = value.split(';').next().unwrap_or_default();
+                if name.eq_ignore_ascii_case("set-cookie") && !cookies_redacted(cookie) {
+                    problems.push(format!("{at}: Set-Cookie header in the clear"));
+                }
+                if name.eq_ignore_ascii_case("location") {
+                    if let Some((_, query)) = value.split_once('?') {
+                        check_body(query, &format!("{at} Location"), &mut problems);
+                    }
                 }
             }
             for side in ["request", "response"] {

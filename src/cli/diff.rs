@@ -75,9 +75,12 @@ pub fn changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -
         .collect()
 }
 
+/// Worse: a verdict that got worse, or one that passed and is now missing (a run that broke
+/// off or lost scenarios must not compare clean).
 fn is_regression((_, before, after): &Change) -> bool {
     match (before, after) {
         (Some(b), Some(a)) => badness(a) > badness(b),
+        (Some(b), None) => badness(b) == 0,
         _ => false,
     }
 }
@@ -146,7 +149,7 @@ mod tests {
         assert_eq!(code, 1);
         assert!(text.contains("worse A: passed -> failed"), "{text}");
         assert!(text.contains("B: failed -> passed"), "{text}");
-        assert!(text.contains("C: passed -> (absent)"), "{text}");
+        assert!(text.contains("worse C: passed -> (absent)"), "{text}");
         assert!(text.contains("scenarios: 0 changed"), "{text}");
         let mut out = Vec::new();
         assert_eq!(report(&new, &new, &mut out).unwrap(), 0);

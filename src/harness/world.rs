@@ -110,8 +110,6 @@ pub struct ClaimsVisit {
     pub cookies: crate::harness::roles::claims_interaction::CookieJar,
     /// The URL asked last and its answer: where the party stands.
     pub current: Option<(String, HttpResponse)>,
-    /// Whether the very first answer already sent the party back with a ticket.
-    pub returned_at_once: bool,
     /// The redirect back to the client, once it happened.
     pub returned: Option<crate::harness::roles::claims_interaction::Return>,
     /// Requests the AS should refuse, played through as far as the AS lets the party go.
@@ -123,8 +121,9 @@ pub struct ClaimsVisit {
 pub struct Refusal {
     /// The claims redirect URI the request named, where the party must never arrive.
     pub uri: String,
-    /// The AS's first answer.
-    pub first: Answer,
+    /// The page the AS showed before anything was filled in, its own redirects followed; `None`
+    /// when it sent the party elsewhere instead.
+    pub landing: Option<HttpResponse>,
     /// Where the party was sent, if it arrived at `uri` after all (at once or after the pages).
     pub reached: Option<String>,
 }

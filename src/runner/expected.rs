@@ -50,16 +50,33 @@ impl Entry {
     }
 
     /// Whether this entry excuses the failure of `result`: its scenario (an outline's examples
-    /// included), or the requirement whose check failed.
+    /// included), or the requirement whose check failed (for a warning: any check of it that
+    /// was not met).
     fn covers(&self, result: &ScenarioResult) -> bool {
+        if self.scenario.is_some() {
+            return self.names(result);
+        }
+        let Some(wanted) = &self.requirement else {
+            return false;
+        };
+        if result.verdict.failed_requirement.as_ref() == Some(wanted) {
+            return true;
+        }
+        result.verdict.verdict == Verdict::Warning
+            && result.record.checks.iter().any(|c| {
+                c.requirement == *wanted && c.state == crate::harness::record::CheckState::Warning
+            })
+    }
+
+    /// Whether `result` is a scenario this entry speaks about.
+    fn names(&self, result: &ScenarioResult) -> bool {
         if let Some(id) = &self.scenario {
             let base = result.id.split('#').next().unwrap_or_default();
             return result.id == *id || base == id;
         }
-        match (&self.requirement, &result.verdict.failed_requirement) {
-            (Some(wanted), Some(failed)) => wanted == failed,
-            _ => false,
-        }
+        self.requirement
+            .as_ref()
+            .is_some_and(|r| result.requirements.contains(r))
     }
 }
 
@@ -95,12 +112,25 @@ pub fn parse(text: &str, catalogue: &Catalogue) -> Result<Vec<Entry>, String> {
 }
 
 /// Turns the failures (and SHOULD warnings) the entries cover into expected failures; returns
-/// the entries that covered nothing, which are stale. Suite defects are never excused.
+/// the stale entries: those that excused nothing although a scenario they name ran to a verdict.
+/// An entry whose scenarios were not selected or were skipped is left alone: nothing was seen.
+/// Suite defects are never excused.
 pub fn apply(entries: &[Entry], results: &mut [ScenarioResult]) -> Vec<Entry> {
     let mut used = vec![false; entries.len()];
+    let mut exercised = vec![false; entries.len()];
     for result in results.iter_mut() {
-        let failing = matches!(result.verdict.verdict, Verdict::Failed | Verdict::Warning)
-            && result.verdict.failed_requirement.is_some();
+        if result.verdict.verdict != Verdict::Skipped {
+            for (i, entry) in entries.iter().enumerate() {
+                if entry.names(result) {
+                    exercised[i] = true;
+                }
+            }
+        }
+        let failing = match result.verdict.verdict {
+            Verdict::Failed => result.verdict.failed_requirement.is_some(),
+            Verdict::Warning => true,
+            _ => false,
+        };
         if !failing {
             continue;
         }
@@ -113,9 +143,9 @@ pub fn apply(entries: &[Entry], results: &mut [ScenarioResult]) -> Vec<Entry> {
     }
     entries
         .iter()
-        .zip(used)
-        .filter(|(_, used)| !used)
-        .map(|(e, _)| e.clone())
+        .enumerate()
+        .filter(|(i, _)| exercised[*i] && !used[*i])
+        .map(|(_, e)| e.clone())
         .collect()
 }
 

@@ -243,13 +243,15 @@ pub fn normalize(text: &str) -> String {
         let re = Regex::new(pattern).expect("a valid pattern");
         out = re.replace_all(&out, replacement).into_owned();
     }
-    // Random handles (ids, tickets, CSRF values) are long base64url runs with capitals; words,
-    // header names and deviation names never are.
+    // Random handles (ids, tickets, CSRF values) are base64url runs of 22 or 43 characters (16
+    // or 32 random bytes), or other long runs with capitals; words, header names and deviation
+    // names are neither.
     let random = Regex::new(r"[A-Za-z0-9_-]{20,}").expect("a valid pattern");
     random
         .replace_all(&out, |c: &regex::Captures<'_>| {
             let word = &c[0];
-            if word.chars().any(|ch| ch.is_ascii_uppercase()) {
+            let handle_length = word.len() == 22 || word.len() == 43;
+            if handle_length || word.chars().any(|ch| ch.is_ascii_uppercase()) {
                 "{random}".to_string()
             } else {
                 word.to_string()

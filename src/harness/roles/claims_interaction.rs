@@ -75,12 +75,15 @@ pub fn returned_to(location: &str, claims_redirect_uri: &str) -> Option<Return> 
     })
 }
 
-/// Whether `raw` is an `application/x-www-form-urlencoded` string as a serializer writes it:
-/// `name=value` pairs joined by `&`, every byte unreserved, `+` or a well-formed `%XX` escape.
-pub fn check_form_encoded(raw: &str) -> Result<(), String> {
-    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+/// Whether the parameters the AS added to a query (`pairs`, raw as written) survive
+/// `application/x-www-form-urlencoded` parsing: each is `name=value`, with no byte that a query
+/// cannot carry (space, controls, non-ASCII, `#`) and only well-formed `%XX` escapes. Other
+/// characters a URI query allows (`/`, `:`, `@`, ...) parse the same either way. A raw `&`, `=`
+/// or `+` inside a value changes what is parsed; the state round trip catches that.
+pub fn check_form_encoded(pairs: &[&str]) -> Result<(), String> {
+    for pair in pairs {
         if !pair.contains('=') {
-            return Err(format!("the query part {pair:?} is not name=value"));
+            return Err(format!("the added parameter {pair:?} is not name=value"));
         }
         let bytes = pair.as_bytes();
         let mut i = 0;
@@ -94,7 +97,7 @@ pub fn check_form_encoded(raw: &str) -> Result<(), String> {
                 i += 3;
                 continue;
             }
-            if !(b.is_ascii_alphanumeric() || b"*-._~+=".contains(&b)) {
+            if !b.is_ascii_graphic() || b == b'#' {
                 return Err(format!(
                     "{pair:?} carries {:?} unencoded",
                     String::from_utf8_lossy(&bytes[i..=i])
@@ -106,46 +109,70 @@ pub fn check_form_encoded(raw: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether a page sends the user agent on by itself: a `<meta http-equiv="refresh">` naming
-/// `target` (the automatic redirect an HTML answer can make).
+/// The raw `name=value` parts of `raw_query` that the claims redirect URI did not have.
+pub fn added_parts<'a>(raw_query: &'a str, claims_redirect_uri: &str) -> Vec<&'a str> {
+    let own: Vec<&str> = claims_redirect_uri
+        .split_once('?')
+        .map(|(_, q)| q.split('&').collect())
+        .unwrap_or_default();
+    raw_query
+        .split('&')
+        .filter(|p| !p.is_empty() && !own.contains(p))
+        .collect()
+}
+
+/// Whether a page sends the user agent to `target` by itself, with a
+/// `<meta http-equiv="refresh" content="...; url=...">` tag (the redirect an HTML answer can make).
 pub fn page_refreshes_to(response: &HttpResponse, target: &str) -> bool {
-    let page = response.text().to_ascii_lowercase();
-    page.contains("http-equiv")
-        && page.contains("refresh")
-        && page.contains(&target.to_ascii_lowercase())
+    crate::harness::roles::html_form::meta_refresh_targets(&response.text())
+        .iter()
+        .any(|url| returned_to(url, target).is_some())
 }
 
 /// The cookies the AS set during one interaction, sent back as a browser would (one party,
 /// one AS: no domain or path scoping is needed to be faithful enough).
 #[derive(Debug, Clone, Default)]
 pub struct CookieJar {
-    cookies: Vec<(String, String)>,
+    /// Name, value, and whether a browser sends it on a cross-site request (`SameSite=None`).
+    cookies: Vec<(String, String, bool)>,
 }
 
 impl CookieJar {
-    pub fn absorb(&mut self, response: &HttpResponse) {
+    /// Takes the cookies a response sets; returns their values, which are session secrets.
+    pub fn absorb(&mut self, response: &HttpResponse) -> Vec<String> {
+        let mut values = Vec::new();
         for header in response.header_values("set-cookie") {
-            let Some((name, value)) = header.split(';').next().and_then(|c| c.split_once('='))
-            else {
+            let mut parts = header.split(';');
+            let Some((name, value)) = parts.next().and_then(|c| c.split_once('=')) else {
                 continue;
             };
+            let cross_site = parts
+                .any(|attr| attr.trim().to_ascii_lowercase().replace(' ', "") == "samesite=none");
             let name = name.trim().to_string();
-            self.cookies.retain(|(n, _)| *n != name);
-            if !value.trim().is_empty() {
-                self.cookies.push((name, value.trim().to_string()));
+            self.cookies.retain(|(n, _, _)| *n != name);
+            let value = value.trim().to_string();
+            if !value.is_empty() {
+                values.push(value.clone());
+                self.cookies.push((name, value, cross_site));
             }
         }
+        values
     }
 
-    /// The `Cookie` header value, if any cookie is held.
+    fn header_of<'a>(cookies: impl Iterator<Item = &'a (String, String, bool)>) -> Option<String> {
+        let pairs: Vec<String> = cookies.map(|(n, v, _)| format!("{n}={v}")).collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
+    }
+
+    /// The `Cookie` header of the party's own navigation, if any cookie is held.
     pub fn header(&self) -> Option<String> {
-        (!self.cookies.is_empty()).then(|| {
-            self.cookies
-                .iter()
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        Self::header_of(self.cookies.iter())
+    }
+
+    /// The `Cookie` header a browser sends on a request another site makes it send: only the
+    /// `SameSite=None` cookies (browsers treat cookies without the attribute as `Lax`).
+    pub fn cross_site_header(&self) -> Option<String> {
+        Self::header_of(self.cookies.iter().filter(|(_, _, cross)| *cross))
     }
 }
 
@@ -181,11 +208,18 @@ mod tests {
     }
 
     #[test]
-    fn form_encoding_is_checked_byte_by_byte() {
-        assert!(check_form_encoded("a=1&state=s+p%26q&empty=").is_ok());
-        assert!(check_form_encoded("state=s p").is_err());
-        assert!(check_form_encoded("state=%G1").is_err());
-        assert!(check_form_encoded("state=é").is_err());
-        assert!(check_form_encoded("flag").is_err());
+    fn form_encoding_is_checked_on_what_the_as_added() {
+        assert!(check_form_encoded(&["ticket=a/b:c", "state=s+p%26q", "empty="]).is_ok());
+        assert!(check_form_encoded(&["state=s p"]).is_err());
+        assert!(check_form_encoded(&["state=%G1"]).is_err());
+        assert!(check_form_encoded(&["state=é"]).is_err());
+        assert!(check_form_encoded(&["flag"]).is_err());
+        assert_eq!(
+            added_parts(
+                "app&next=/x&ticket=t&state=s",
+                "https://c.example/cb?app&next=/x"
+            ),
+            ["ticket=t", "state=s"]
+        );
     }
 }

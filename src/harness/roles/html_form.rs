@@ -21,6 +21,8 @@ pub struct FormField {
     pub name: String,
     pub value: String,
     pub hidden: bool,
+    /// An `<input type=password>`: what is typed into it is a secret, whatever its name.
+    pub password: bool,
 }
 
 impl HtmlForm {
@@ -68,7 +70,8 @@ pub fn forms(html: &str) -> Vec<HtmlForm> {
     let lower = html.to_ascii_lowercase();
     let mut found = Vec::new();
     let mut at = 0;
-    while let Some(start) = find_tag(&lower, "form", at) {
+    // A hostile page of unclosed forms cannot make the reading unbounded.
+    while let Some(start) = find_tag(&lower, "form", at).filter(|_| found.len() < 100) {
         let Some((attrs, open_end)) = tag_at(html, start) else {
             break;
         };
@@ -92,15 +95,32 @@ pub fn forms(html: &str) -> Vec<HtmlForm> {
     found
 }
 
+/// The most controls read from one form: a hostile page cannot make the reading unbounded.
+const MAX_CONTROLS: usize = 1000;
+
+/// The next `<input`, `<button` or `<textarea` from `at`, in one pass over the text.
+fn next_control(lower: &str, mut at: usize) -> Option<(usize, &'static str)> {
+    while let Some(i) = lower.get(at..)?.find('<') {
+        let start = at + i;
+        let rest = &lower[start + 1..];
+        for tag in ["input", "button", "textarea"] {
+            let after = rest.strip_prefix(tag).and_then(|r| r.chars().next());
+            if matches!(after, Some(c) if c.is_ascii_whitespace() || c == '>' || c == '/') {
+                return Some((start, tag));
+            }
+        }
+        at = start + 1;
+    }
+    None
+}
+
 fn read_controls(inner: &str, form: &mut HtmlForm) {
     let lower = inner.to_ascii_lowercase();
     let mut at = 0;
-    while at < lower.len() {
-        let next = ["input", "button", "textarea"]
-            .iter()
-            .filter_map(|t| find_tag(&lower, t, at).map(|i| (i, *t)))
-            .min();
-        let Some((start, tag)) = next else { break };
+    while at < lower.len() && form.fields.len() + form.buttons.len() < MAX_CONTROLS {
+        let Some((start, tag)) = next_control(&lower, at) else {
+            break;
+        };
         let Some((attrs, end)) = tag_at(inner, start) else {
             break;
         };
@@ -123,6 +143,7 @@ fn read_controls(inner: &str, form: &mut HtmlForm) {
                     name,
                     value: decode_entities(&inner[end..close]),
                     hidden: false,
+                    password: false,
                 });
                 at = close;
             }
@@ -138,6 +159,7 @@ fn read_controls(inner: &str, form: &mut HtmlForm) {
                         name,
                         value,
                         hidden: false,
+                        password: false,
                     });
                 }
             }
@@ -145,6 +167,7 @@ fn read_controls(inner: &str, form: &mut HtmlForm) {
                 name,
                 value: attribute(&attrs, "value").unwrap_or_default(),
                 hidden: kind == "hidden",
+                password: kind == "password",
             }),
         }
     }
@@ -217,6 +240,31 @@ fn tag_at(html: &str, start: usize) -> Option<(Vec<(String, String)>, usize)> {
             attrs.push((name, value));
         }
     }
+}
+
+/// The URLs `<meta http-equiv="refresh" content="N; url=...">` tags of a page send the user
+/// agent to.
+pub fn meta_refresh_targets(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut targets = Vec::new();
+    let mut at = 0;
+    while let Some(start) = find_tag(&lower, "meta", at) {
+        let Some((attrs, end)) = tag_at(html, start) else {
+            break;
+        };
+        at = end;
+        let refresh = attribute(&attrs, "http-equiv")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
+        let content = attribute(&attrs, "content").unwrap_or_default();
+        if let (true, Some(i)) = (refresh, content.to_ascii_lowercase().find("url=")) {
+            let url = content[i + 4..]
+                .trim()
+                .trim_matches(['\'', '"'])
+                .to_string();
+            targets.push(url);
+        }
+    }
+    targets
 }
 
 fn attribute(attrs: &[(String, String)], name: &str) -> Option<String> {
@@ -322,6 +370,21 @@ mod tests {
         assert_eq!(sent.last(), Some(&("action".into(), "cancel".into())));
         let default = form.submission(&[], None);
         assert_eq!(default.last(), Some(&("action".into(), "submit".into())));
+    }
+
+    #[test]
+    fn meta_refresh_targets_are_read_from_the_tag() {
+        let page = r#"<meta http-equiv="Refresh" content="0; URL='https://c.example/cb?x=1'">
+            <meta name="refresh" content="url=https://no.example/">
+            <p>refresh https://echo.example/ http-equiv</p>"#;
+        assert_eq!(meta_refresh_targets(page), ["https://c.example/cb?x=1"]);
+    }
+
+    #[test]
+    fn a_huge_page_is_read_up_to_the_control_cap() {
+        let page = format!("<form>{}</form>", "<input name=a value=b>".repeat(100_000));
+        let found = forms(&page);
+        assert_eq!(found[0].fields.len(), MAX_CONTROLS);
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub fn steps() -> Vec<StepDef> {
         ),
         def!(Then, r"the client gets an RPT", gets_rpt),
         def!(
+            Given,
+            r"the client gets an RPT when it pushes the requesting party's sound claim token",
+            sound_token_control
+        ),
+        def!(
             Then,
             r"the (?:client|second client) gets no RPT",
             gets_no_rpt
@@ -181,6 +186,22 @@ async fn pushes_after_need_info(w: &mut UmaWorld, _a: Args) -> StepResult {
     push_with(w, "client", ticket, Flaw::None).await
 }
 
+/// The positive control of the refusal scenarios: unless the AS takes the sound token from the
+/// trusted client, its refusal of a flawed one proves nothing.
+async fn sound_token_control(w: &mut UmaWorld, _a: Args) -> StepResult {
+    let client = uma_client(w)?;
+    let scopes: Vec<String> = w.current_resource()?.scopes().into_iter().take(1).collect();
+    let ticket = super::permissions::obtain_ticket(w, scopes).await?;
+    let pushed = claim_token(w, &client.client_id, Flaw::None).await?;
+    send_rpt_request_as(w, &client, Some(ticket), pushed.to_vec()).await?;
+    match w.last_response().map(read_token_response) {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(why)) | Err(why) => Err(StepError::Skip(format!(
+            "the AS does not take the requesting party's sound claim token ({why}), so refusing a flawed one proves nothing"
+        ))),
+    }
+}
+
 async fn gets_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
     let outcome = w.last_response().and_then(|r| {
         read_token_response(r)
@@ -195,6 +216,8 @@ async fn gets_no_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
         .last_response()
         .and_then(|r| match read_token_response(r) {
             Ok(_) => Err(format!("an RPT was issued: {}", describe(r))),
+            // A server error is a failure to answer, not a decision to refuse.
+            Err(_) if r.status >= 500 => Err(format!("the AS failed: {}", describe(r))),
             Err(_) => Ok(format!("no RPT: {}", describe(r))),
         });
     w.judge(&a.cite, outcome, None)

@@ -9,7 +9,8 @@ use super::adapter::Args;
 use super::def;
 use super::support::{describe, endpoint, uma_client, unique_marker};
 use crate::harness::roles::claims_interaction::{
-    check_form_encoded, interaction_url, page_refreshes_to, redirect_location, returned_to,
+    added_parts, check_form_encoded, interaction_url, page_refreshes_to, redirect_location,
+    returned_to,
 };
 use crate::harness::roles::html_form::forms;
 use crate::harness::target::{ClaimsGathering, FormPage};
@@ -156,12 +157,42 @@ fn current_ticket(w: &UmaWorld) -> Result<String, StepError> {
         .ok_or_else(|| StepError::Harness("no ticket is held".into()))
 }
 
+/// What a browser asks for when it navigates: pages, not JSON.
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+/// The site a forged form is posted from.
+const FORGER_ORIGIN: &str = "https://forger.example.test";
+
+/// Who makes the user agent send a request: the party's own navigation, or another site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sender {
+    Party,
+    OtherSite,
+}
+
 /// Sends the party's user agent to `url` with the visit's cookies; the answer becomes the
 /// scenario's latest and the visit's current page.
 async fn go_to(w: &mut UmaWorld, request: Request, url: String) -> Result<(), StepError> {
-    let mut request = request;
-    if let Some(cookies) = w.interaction.as_ref().and_then(|v| v.cookies.header()) {
+    go_to_as(w, request, url, Sender::Party).await
+}
+
+/// The same, for a request `sender` makes the party's browser send: another site's gets only
+/// the cookies browsers send cross-site, and that site's `Origin`.
+async fn go_to_as(
+    w: &mut UmaWorld,
+    request: Request,
+    url: String,
+    sender: Sender,
+) -> Result<(), StepError> {
+    let mut request = request.header("accept", BROWSER_ACCEPT);
+    let cookies = w.interaction.as_ref().and_then(|v| match sender {
+        Sender::Party => v.cookies.header(),
+        Sender::OtherSite => v.cookies.cross_site_header(),
+    });
+    if let Some(cookies) = cookies {
         request = request.header("cookie", cookies);
+    }
+    if sender == Sender::OtherSite {
+        request = request.header("origin", FORGER_ORIGIN);
     }
     let answer = w.send(request).await?.clone();
     let ctx = w.ctx()?;
@@ -171,7 +202,10 @@ async fn go_to(w: &mut UmaWorld, request: Request, url: String) -> Result<(), St
         .ok_or_else(|| StepError::Harness("no claims interaction was started".into()))?;
     match answer {
         Ok(response) => {
-            visit.cookies.absorb(&response);
+            // Session cookies stand for the party's login: as secret as a token.
+            for value in visit.cookies.absorb(&response) {
+                ctx.driver.secrets().register(&value);
+            }
             // A ticket handed back on a redirect is as secret as one in a JSON answer.
             if let Some(location) = redirect_location(&response, &url) {
                 if let Ok(parsed) = url::Url::parse(&location) {
@@ -231,14 +265,7 @@ async fn start(w: &mut UmaWorld, s: Start) -> StepResult {
         presented_ticket: s.ticket.clone(),
         ..ClaimsVisit::default()
     });
-    go_to(w, Request::get(url.clone()), url).await?;
-    if let Some(v) = w.interaction.as_mut() {
-        v.returned_at_once = v
-            .returned
-            .as_ref()
-            .is_some_and(|r| r.param("ticket").is_some());
-    }
-    Ok(())
+    go_to(w, Request::get(url.clone()), url).await
 }
 
 /// The client's state: the scenario's text made unique, so that a value the AS remembered from
@@ -436,10 +463,14 @@ async fn sends_bad_request(w: &mut UmaWorld, a: Args) -> StepResult {
             },
         )
         .await?;
-        let first = w
-            .last
-            .clone()
-            .ok_or_else(|| StepError::Harness("the request left no answer".into()))?;
+        // The page the AS shows before anything is filled in (its own redirects followed).
+        follow_as_redirects(w).await?;
+        let landing = w.interaction.as_ref().and_then(|v| match &v.current {
+            Some((url, r)) if v.returned.is_none() && redirect_location(r, url).is_none() => {
+                Some(r.clone())
+            }
+            _ => None,
+        });
         // Play on as the party would: an AS that took the URI shows its form and only sends
         // the party there at the end.
         play_pages(w, &config.pages).await?;
@@ -451,7 +482,7 @@ async fn sends_bad_request(w: &mut UmaWorld, a: Args) -> StepResult {
             .map(|back| back.location.clone());
         refused.push(Refusal {
             uri,
-            first,
+            landing,
             reached,
         });
     }
@@ -541,7 +572,7 @@ async fn play_pages(w: &mut UmaWorld, pages: &[FormPage]) -> StepResult {
         let Some(form) = pick_form(&response, page) else {
             return Ok(());
         };
-        redact_generated_values(w, &form)?;
+        redact_generated_values(w, &form, page)?;
         let pairs = form.submission(&page.fields, page.button.as_deref());
         let (request, target) = submission_request(&url, &form, pairs).map_err(StepError::Setup)?;
         page_index += 1;
@@ -568,6 +599,7 @@ fn client_values(visit: &ClaimsVisit) -> Vec<String> {
 fn redact_generated_values(
     w: &UmaWorld,
     form: &crate::harness::roles::html_form::HtmlForm,
+    page: &FormPage,
 ) -> Result<(), StepError> {
     let ctx = w.ctx()?;
     let known = w
@@ -575,9 +607,16 @@ fn redact_generated_values(
         .as_ref()
         .map(client_values)
         .unwrap_or_default();
-    for field in form.fields.iter().filter(|f| f.hidden) {
-        if field.value.len() >= 16 && !known.contains(&field.value) {
+    for field in &form.fields {
+        if field.hidden && !known.contains(&field.value) {
+            // Very short values are skipped by the registry itself.
             ctx.driver.secrets().register(&field.value);
+        }
+        // Whatever is typed into a password input is a secret, whatever the field is called.
+        if field.password {
+            for (_, typed) in page.fields.iter().filter(|(name, _)| *name == field.name) {
+                ctx.driver.secrets().register_configured(typed);
+            }
         }
     }
     Ok(())
@@ -613,7 +652,7 @@ async fn forges_form(w: &mut UmaWorld, _a: Args) -> StepResult {
             describe(&response)
         ))
     })?;
-    redact_generated_values(w, &form)?;
+    redact_generated_values(w, &form, &page)?;
     // What a forger knows: the client's own request and the party's answers, not the values
     // the AS generated for this page.
     let known = client_values(&visit);
@@ -626,8 +665,23 @@ async fn forges_form(w: &mut UmaWorld, _a: Args) -> StepResult {
     if let Some(v) = w.interaction.as_mut() {
         v.returned = None;
     }
-    go_to(w, request, target).await?;
-    // Follow the AS's own redirects, as a browser would, until it answers or sends the party back.
+    go_to_as(w, request, target, Sender::OtherSite).await?;
+    follow_as_redirects(w).await?;
+    // An AS that took the forged page and shows the next one has not refused it yet: the party
+    // plays on, and where it ends up is judged.
+    let shows_a_form = w
+        .interaction
+        .as_ref()
+        .is_some_and(|v| v.returned.is_none() && current_form_page(v).is_some());
+    if shows_a_form && config.pages.len() > 1 {
+        play_pages(w, &config.pages[1..]).await?;
+    }
+    Ok(())
+}
+
+/// Follows the AS's own redirects, as a browser would, until it shows a page or sends the party
+/// back to the client.
+async fn follow_as_redirects(w: &mut UmaWorld) -> StepResult {
     for _ in 0..MAX_HOPS {
         let Some(v) = w.interaction.as_ref() else {
             break;
@@ -645,6 +699,13 @@ async fn forges_form(w: &mut UmaWorld, _a: Args) -> StepResult {
         visit_url(w, next).await?;
     }
     Ok(())
+}
+
+/// The page the party stands on, if it is a successful HTML answer with a form.
+fn current_form_page(v: &ClaimsVisit) -> Option<&HttpResponse> {
+    let (_, response) = v.current.as_ref()?;
+    ((200..300).contains(&response.status) && !forms(&response.text()).is_empty())
+        .then_some(response)
 }
 
 async fn requests_with_returned_ticket(w: &mut UmaWorld, _a: Args) -> StepResult {
@@ -779,9 +840,15 @@ async fn query_kept(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn form_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
+    let registered = w
+        .interaction
+        .as_ref()
+        .map(|v| v.claims_redirect_uri.clone())
+        .unwrap_or_default();
     let outcome = returned(w).and_then(|back| {
-        check_form_encoded(&back.raw_query)
-            .map(|()| format!("the query {:?} is form encoded", back.raw_query))
+        let added = added_parts(&back.raw_query, &registered);
+        check_form_encoded(&added)
+            .map(|()| format!("the parameters added, {added:?}, are form encoded"))
             .map_err(|e| format!("the redirect back {}: {e}", back.location))
     });
     w.judge(&a.cite, outcome, None)
@@ -808,8 +875,8 @@ async fn not_sent_there(w: &mut UmaWorld, a: Args) -> StepResult {
                     r.uri
                 ));
             }
-            if let Ok(first) = &r.first {
-                if page_refreshes_to(first, &r.uri) {
+            if let Some(page) = &r.landing {
+                if page_refreshes_to(page, &r.uri) {
                     return Err(format!("the answer's page refreshes to {}", r.uri));
                 }
             }
@@ -823,27 +890,29 @@ async fn not_sent_there(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn told_of_error(w: &mut UmaWorld, a: Args) -> StepResult {
+    let first_page = gathering(w).ok().and_then(|g| g.pages.first().cloned());
     let outcome = refusals(w).and_then(|refused| {
         for r in &refused {
-            let response = r
-                .first
-                .as_ref()
-                .map_err(|e| format!("the request got no answer: {e}"))?;
-            if (300..400).contains(&response.status) {
+            if let Some(location) = &r.reached {
                 return Err(format!(
-                    "the party was redirected instead of being told: {}",
-                    describe(response)
+                    "the party was sent to {location} instead of being told"
                 ));
             }
-            if response.body.is_empty() {
+            let page = r.landing.as_ref().ok_or_else(|| {
+                format!(
+                    "the request naming {} left the party on no page of the AS",
+                    r.uri
+                )
+            })?;
+            if page.body.is_empty() {
                 return Err(format!(
                     "the answer tells the party nothing: {}",
-                    describe(response)
+                    describe(page)
                 ));
             }
-            if response.status < 400 && !forms(&response.text()).is_empty() {
+            if first_page.as_ref().is_some_and(|p| is_claims_form(page, p)) {
                 return Err(format!(
-                    "the request naming {} was answered with a form to fill, not an error",
+                    "the request naming {} was answered with the claims form, not an error",
                     r.uri
                 ));
             }
@@ -851,6 +920,16 @@ async fn told_of_error(w: &mut UmaWorld, a: Args) -> StepResult {
         Ok("each refusal is a page the party can read".to_string())
     });
     w.judge(&a.cite, outcome, None)
+}
+
+/// Whether `page` shows the form the description's first page fills: a form with one of the
+/// fields the party would type into.
+fn is_claims_form(page: &HttpResponse, description: &FormPage) -> bool {
+    pick_form(page, description).is_some_and(|form| {
+        form.fields
+            .iter()
+            .any(|f| description.fields.iter().any(|(name, _)| *name == f.name))
+    })
 }
 
 async fn returned_with_error(w: &mut UmaWorld, a: Args) -> StepResult {
@@ -888,13 +967,25 @@ async fn forged_refused(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn asked_first(w: &mut UmaWorld, a: Args) -> StepResult {
+    follow_as_redirects(w).await?;
     let outcome = match w.interaction.as_ref() {
         None => Err("no claims interaction was started".to_string()),
-        Some(v) if v.returned_at_once => Err(
-            "the party was sent straight back with a ticket, without being asked anything"
-                .to_string(),
-        ),
-        Some(v) => Ok(format!("the party was asked first ({})", standing(v))),
+        Some(v)
+            if v.returned
+                .as_ref()
+                .is_some_and(|r| r.param("ticket").is_some()) =>
+        {
+            Err("the party was sent back with a ticket without being shown anything".to_string())
+        }
+        Some(v) if current_form_page(v).is_some() => {
+            Ok("the party is shown a page with a form before any claim is gathered".to_string())
+        }
+        Some(v) => {
+            return Err(StepError::Skip(format!(
+                "the claims interaction showed no page to judge ({})",
+                standing(v)
+            )));
+        }
     };
     w.judge(&a.cite, outcome, None)
 }

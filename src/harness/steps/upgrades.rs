@@ -98,24 +98,39 @@ async fn nothing_carried_across(w: &mut UmaWorld, a: Args) -> StepResult {
             &issued.access_token,
         ))
         .await?;
-    let outcome = answer
+    let body = answer
         .map_err(|e| format!("the introspection got no answer: {e}"))
-        .and_then(|r| r.json())
-        .and_then(|body| {
-            let carried = body
-                .get("permissions")
+        .and_then(|r| r.json());
+    // Only an active RPT whose permissions are in the UMA form can show what it carries.
+    let readable = body.as_ref().is_ok_and(|b| {
+        b.get("active") == Some(&Value::Bool(true))
+            && b.get("permissions")
                 .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .any(|p| p.get("resource_id").and_then(Value::as_str) == Some(&first_resource));
-            if carried {
-                Err(format!(
-                    "the second client's RPT carries the first client's permission on {first_resource}"
-                ))
-            } else {
-                Ok("the second client's RPT carries only its own permissions".to_string())
-            }
-        });
+                .is_some_and(|list| {
+                    list.iter()
+                        .all(|p| p.get("resource_id").is_some_and(Value::is_string))
+                })
+    });
+    if !readable {
+        return Err(StepError::Skip(
+            "the introspection of the second client's RPT does not list its permissions in the UMA form, so what it carries cannot be read".into(),
+        ));
+    }
+    let outcome = body.and_then(|body| {
+        let carried = body
+            .get("permissions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|p| p.get("resource_id").and_then(Value::as_str) == Some(&first_resource));
+        if carried {
+            Err(format!(
+                "the second client's RPT carries the first client's permission on {first_resource}"
+            ))
+        } else {
+            Ok("the second client's RPT carries only its own permissions".to_string())
+        }
+    });
     w.judge(&a.cite, outcome, None)
 }
 
