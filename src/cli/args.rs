@@ -144,6 +144,14 @@ pub struct MockAsArgs {
     /// Switch on a deviation (repeatable).
     #[arg(long = "deviate", value_name = "NAME")]
     pub deviations: Vec<String>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// How a mock serves: HTTPS with a generated CA (the default), given certificate files, or
+/// plain HTTP.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
     /// Serve HTTPS (the default): with --tls-cert/--tls-key if given, else with a certificate
     /// for 127.0.0.1, ::1 and localhost from a CA generated at start (see --ca-out).
     #[arg(long)]
@@ -157,13 +165,13 @@ pub struct MockAsArgs {
     /// The PEM private key (PKCS#8, RSA or EC) of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Write the generated CA certificate (PEM) to FILE before printing the issuer, for a target
-    /// file to trust with `[http] ca_certificates = [FILE]`.
+    /// Write the generated CA certificate (PEM) to FILE before printing the address served, for
+    /// a target file to trust with `[http] ca_certificates = [FILE]`.
     #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
     pub ca_out: Option<PathBuf>,
 }
 
-impl MockAsArgs {
+impl ServeArgs {
     /// HTTPS with a generated CA unless --http or certificate files say otherwise.
     pub fn tls_mode(&self) -> TlsMode {
         match (&self.tls_cert, &self.tls_key) {
@@ -195,35 +203,8 @@ pub struct MockRsArgs {
     /// Switch on a resource server deviation (repeatable).
     #[arg(long = "deviate", value_name = "NAME")]
     pub deviations: Vec<String>,
-    /// Serve HTTPS (the default), as `mock as` does.
-    #[arg(long)]
-    pub tls: bool,
-    /// Serve plain HTTP instead of HTTPS.
-    #[arg(long, conflicts_with_all = ["tls", "tls_cert", "tls_key", "ca_out"])]
-    pub http: bool,
-    /// Serve HTTPS with this PEM certificate chain (leaf first) instead of a generated one.
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
-    pub tls_cert: Option<PathBuf>,
-    /// The PEM private key (PKCS#8, RSA or EC) of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
-    pub tls_key: Option<PathBuf>,
-    /// Write the generated CA certificate (PEM) to FILE before printing the base URL.
-    #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
-    pub ca_out: Option<PathBuf>,
-}
-
-impl MockRsArgs {
-    /// HTTPS with a generated CA unless --http or certificate files say otherwise.
-    pub fn tls_mode(&self) -> TlsMode {
-        match (&self.tls_cert, &self.tls_key) {
-            _ if self.http => TlsMode::Off,
-            (Some(cert), Some(key)) => TlsMode::Files {
-                cert_pem: cert.clone(),
-                key_pem: key.clone(),
-            },
-            _ => TlsMode::Generated,
-        }
-    }
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -95,7 +95,7 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
         );
         return 2;
     }
-    let tls = args.tls_mode();
+    let tls = args.serve.tls_mode();
     let fixtures = match &args.fixtures {
         Some(dir) => Fixtures::from_dir(dir),
         None => Fixtures::embedded(),
@@ -120,20 +120,36 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
             return 2;
         }
     };
-    if let Some(path) = &args.ca_out {
-        // Written before the issuer is printed: whoever reads that line can trust the file.
-        let pem = mock.ca_certificate_pem().unwrap_or_default();
-        if let Err(e) = std::fs::write(path, pem) {
+    if !write_ca_file(args.serve.ca_out.as_deref(), mock.ca_certificate_pem()) {
+        mock.stop().await;
+        return 2;
+    }
+    let address = mock.issuer().to_string();
+    announce_and_wait(&address, mock.wait()).await
+}
+
+/// Writes the generated CA certificate where --ca-out says, before the address is printed, so
+/// that whoever reads that line can trust the file. False (reported) when it cannot be written.
+fn write_ca_file(path: Option<&std::path::Path>, pem: Option<String>) -> bool {
+    let Some(path) = path else {
+        return true;
+    };
+    match std::fs::write(path, pem.unwrap_or_default()) {
+        Ok(()) => true,
+        Err(e) => {
             eprintln!("uma-conformance: --ca-out {}: {e}", path.display());
-            mock.stop().await;
-            return 2;
+            false
         }
     }
-    println!("{}", mock.issuer());
+}
+
+/// Prints where the mock serves (its first line of output) and serves until Ctrl-C or its end.
+async fn announce_and_wait(address: &str, served: impl std::future::Future<Output = ()>) -> i32 {
+    println!("{address}");
     let _ = std::io::stdout().flush();
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
-        _ = mock.wait() => {}
+        _ = served => {}
     }
     0
 }
@@ -147,7 +163,7 @@ async fn mock_rs_command(args: MockRsArgs) -> i32 {
         );
         return 2;
     }
-    let tls = args.tls_mode();
+    let tls = args.serve.tls_mode();
     let fixtures = match &args.fixtures {
         Some(dir) => RsFixtures::from_dir(dir),
         None => RsFixtures::embedded(),
@@ -182,21 +198,12 @@ async fn mock_rs_command(args: MockRsArgs) -> i32 {
             return 2;
         }
     };
-    if let Some(path) = &args.ca_out {
-        let pem = mock.ca_certificate_pem().unwrap_or_default();
-        if let Err(e) = std::fs::write(path, pem) {
-            eprintln!("uma-conformance: --ca-out {}: {e}", path.display());
-            mock.stop().await;
-            return 2;
-        }
+    if !write_ca_file(args.serve.ca_out.as_deref(), mock.ca_certificate_pem()) {
+        mock.stop().await;
+        return 2;
     }
-    println!("{}", mock.base_url());
-    let _ = std::io::stdout().flush();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = mock.wait() => {}
-    }
-    0
+    let address = mock.base_url().to_string();
+    announce_and_wait(&address, mock.wait()).await
 }
 
 /// The most of standard input the hook reads: one action is a few hundred bytes.
