@@ -357,6 +357,29 @@ impl AsCore {
         }
     }
 
+    /// The ticket an answer that calls for another request hands back (Grant 3.3.6): a new one,
+    /// or under the deviations none at all or the used-up value the client sent (all else
+    /// stays faithful, Grant 5.5, so the client has nothing to go on with).
+    fn handed_back_ticket(
+        &mut self,
+        process: &Process,
+        without: bool,
+        same: bool,
+        now: Timestamp,
+    ) -> Result<Option<String>, GrantError> {
+        if without {
+            return Ok(None);
+        }
+        if same {
+            return Ok(Some(process.presented.clone()));
+        }
+        let next = self.next_ticket(process, now);
+        self.tickets
+            .issue(next)
+            .map(Some)
+            .map_err(GrantError::Randomness)
+    }
+
     fn need_info(
         &mut self,
         process: Process,
@@ -366,18 +389,14 @@ impl AsCore {
         rules: RptRules,
         now: Timestamp,
     ) -> GrantError {
-        let next = self.next_ticket(&process, now);
-        let ticket = if rules.need_info_without_ticket {
-            None
-        } else if rules.need_info_same_ticket {
-            // The value the client sent, which stays used up: all else stays faithful (Grant
-            // 5.5), so the client has nothing to go on with.
-            Some(process.presented.clone())
-        } else {
-            match self.tickets.issue(next) {
-                Ok(value) => Some(value),
-                Err(err) => return GrantError::Randomness(err),
-            }
+        let ticket = match self.handed_back_ticket(
+            &process,
+            rules.need_info_without_ticket,
+            rules.need_info_same_ticket,
+            now,
+        ) {
+            Ok(ticket) => ticket,
+            Err(err) => return err,
         };
         if rules.need_info_ticket_reusable && !rules.need_info_same_ticket {
             self.tickets.reissue(&process.presented, process.ticket);
@@ -421,17 +440,14 @@ impl AsCore {
             }
         };
         process.context.owner_request = Some(request_id.clone());
-        let next = self.next_ticket(&process, now);
-        let ticket = if rules.submitted_without_ticket {
-            None
-        } else if rules.submitted_same_ticket {
-            // As for need_info: the used-up value the client sent.
-            Some(process.presented.clone())
-        } else {
-            match self.tickets.issue(next) {
-                Ok(value) => Some(value),
-                Err(err) => return GrantError::Randomness(err),
-            }
+        let ticket = match self.handed_back_ticket(
+            &process,
+            rules.submitted_without_ticket,
+            rules.submitted_same_ticket,
+            now,
+        ) {
+            Ok(ticket) => ticket,
+            Err(err) => return err,
         };
         if let Some(value) = &ticket {
             self.owner_requests.record_ticket(&request_id, value);
