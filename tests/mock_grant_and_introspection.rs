@@ -2,6 +2,8 @@
 //! RPT introspection, revocation, clock control and authorization code flow, over real loopback
 //! connections.
 
+mod mock_grant_common;
+
 use std::collections::BTreeSet;
 
 use reqwest::header::{self, HeaderMap};
@@ -315,7 +317,7 @@ impl As {
                 .starts_with("text/html")
         );
         assert_eq!(page.header(header::CACHE_CONTROL), Some("no-store"));
-        hidden_fields(&page.text)
+        mock_grant_common::hidden_fields(&page.text)
     }
 
     /// The whole front channel: form, login as `owner`, and the code from the redirect.
@@ -360,22 +362,6 @@ fn credentials(username: &str, password: &str) -> Vec<(String, String)> {
         ("password".into(), password.into()),
         ("action".into(), "allow".into()),
     ]
-}
-
-/// `<input type="hidden" name="..." value="...">` fields of a page, unescaped.
-fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let re = regex::Regex::new(r#"<input type="hidden" name="([^"]*)" value="([^"]*)">"#).unwrap();
-    re.captures_iter(html)
-        .map(|c| (unescape(&c[1]), unescape(&c[2])))
-        .collect()
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 fn with_field(form: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
@@ -1017,7 +1003,7 @@ async fn a_pat_for_an_end_user_by_authorization_code_and_pkce() {
             .unwrap()
             .contains("frame-ancestors 'none'")
     );
-    let form = hidden_fields(&page.text);
+    let form = mock_grant_common::hidden_fields(&page.text);
     let csrf = param(&form, "csrf_token").expect("csrf_token");
     assert!(csrf.len() >= 22);
 
@@ -1183,7 +1169,7 @@ async fn the_login_form_is_bound_to_its_request() {
     query.push(("state", "<script>\"&'"));
     let page = as_.authorize_get(&query).await;
     assert!(!page.text.contains("<script>"));
-    let mut form = hidden_fields(&page.text);
+    let mut form = mock_grant_common::hidden_fields(&page.text);
     form.extend(credentials("alice", "alice-password"));
     let params = as_.authorize_post(&form).await.redirect_params();
     assert_eq!(param(&params, "state"), Some("<script>\"&'"));

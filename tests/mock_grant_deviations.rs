@@ -22,6 +22,17 @@ async fn deviating(name: &str, breaks: &[&str]) -> As {
     As::start(&[name]).await
 }
 
+/// A medical-record ticket presented once, answered need_info with `status`: the ticket and the
+/// answer's body.
+async fn need_info(as_: &As, status: StatusCode) -> (String, Value) {
+    let (_, _, ticket) = record_ticket(as_).await;
+    let body = as_
+        .rpt_request(&ticket, &[], UMA_CLIENT)
+        .await
+        .assert_token_error(status, "need_info");
+    (ticket, body)
+}
+
 /// A ticket for a medical record (need_info without claims): (PAT, record, ticket).
 async fn record_ticket(as_: &As) -> (String, String, String) {
     let (pat, record) = as_.alice_resource(Some(MEDICAL_RECORD)).await;
@@ -50,11 +61,7 @@ async fn need_info_ticket_reusable() {
 #[tokio::test]
 async fn need_info_same_ticket() {
     let as_ = deviating("need-info-same-ticket", &["GRANT-3.3.6-d"]).await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let (ticket, body) = need_info(&as_, StatusCode::FORBIDDEN).await;
     assert_eq!(body["ticket"], ticket.as_str());
     assert!(body["required_claims"].is_array());
     // Handed back, yet used up all the same (Grant 5.5 holds): the process cannot go on.
@@ -67,11 +74,7 @@ async fn need_info_same_ticket() {
 #[tokio::test]
 async fn need_info_without_ticket() {
     let as_ = deviating("need-info-without-ticket", &["GRANT-3.3.6-b"]).await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let (_, body) = need_info(&as_, StatusCode::FORBIDDEN).await;
     assert!(body.get("ticket").is_none(), "{body}");
     assert!(body["required_claims"].is_array() && body["redirect_user"].is_string());
 }
@@ -79,11 +82,7 @@ async fn need_info_without_ticket() {
 #[tokio::test]
 async fn need_info_without_claims_or_redirect() {
     let as_ = deviating("need-info-without-claims-or-redirect", &["GRANT-3.3.6-c"]).await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let (ticket, body) = need_info(&as_, StatusCode::FORBIDDEN).await;
     assert!(body.get("required_claims").is_none() && body.get("redirect_user").is_none());
     assert_ne!(body["ticket"], ticket.as_str());
 }
@@ -91,11 +90,7 @@ async fn need_info_without_claims_or_redirect() {
 #[tokio::test]
 async fn need_info_status_401() {
     let as_ = deviating("need-info-status-401", &["GRANT-3.3.6-i4"]).await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::UNAUTHORIZED, "need_info");
+    let (ticket, body) = need_info(&as_, StatusCode::UNAUTHORIZED).await;
     assert_ne!(body["ticket"], ticket.as_str());
     assert!(body["required_claims"].is_array());
 }
@@ -739,11 +734,7 @@ async fn claims_redirect_raw_query() {
 #[tokio::test]
 async fn need_info_redirect_user_broken() {
     let as_ = deviating("need-info-redirect-user-broken", &["GRANT-3.3.6-i7"]).await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let (_, body) = need_info(&as_, StatusCode::FORBIDDEN).await;
     let redirect_user = body["redirect_user"].as_str().unwrap();
     assert_eq!(as_.get(redirect_user).await.status, StatusCode::NOT_FOUND);
 }
@@ -865,11 +856,7 @@ async fn required_claims_malformed() {
         ],
     )
     .await;
-    let (_, _, ticket) = record_ticket(&as_).await;
-    let body = as_
-        .rpt_request(&ticket, &[], UMA_CLIENT)
-        .await
-        .assert_token_error(StatusCode::FORBIDDEN, "need_info");
+    let (_, body) = need_info(&as_, StatusCode::FORBIDDEN).await;
     let hint = &body["required_claims"][0];
     assert!(hint["claim_token_format"].is_string());
     assert!(hint["issuer"].is_string());

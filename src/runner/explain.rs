@@ -41,25 +41,10 @@ fn example_in(results: &[ScenarioResult], id: &str, state: CheckState) -> Option
             .checks
             .iter()
             .find(|c| c.requirement == id && c.state == state)?;
-        let own: Vec<Exchange> = r
-            .record
-            .exchanges
-            .iter()
-            .filter(|e| e.step == Some(check.step))
+        let exchanges: Vec<Exchange> = super::report::console::evidence_for(r, check.step)
+            .into_iter()
             .cloned()
             .collect();
-        let exchanges = if own.is_empty() {
-            r.record
-                .exchanges
-                .iter()
-                .rev()
-                .find(|e| e.step.is_some_and(|s| s < check.step))
-                .cloned()
-                .into_iter()
-                .collect()
-        } else {
-            own
-        };
         let step = r
             .record
             .steps

@@ -136,7 +136,10 @@ pub fn write_summary(
 
 /// The exchanges behind a failed step: its own, or else the latest one made before it (a check
 /// usually judges the answer an earlier `When` step received).
-fn evidence_for(result: &ScenarioResult, step: usize) -> Vec<&crate::harness::wire::Exchange> {
+pub(crate) fn evidence_for(
+    result: &ScenarioResult,
+    step: usize,
+) -> Vec<&crate::harness::wire::Exchange> {
     let own: Vec<_> = result
         .record
         .exchanges
