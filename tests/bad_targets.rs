@@ -63,7 +63,7 @@ async fn run_create_scenario(issuer: &str, timeout_secs: f64) -> ScenarioResult 
         selection: Selection {
             tags: None,
             requirement_prefix: Some("FED-3.2.1-a".into()),
-            requirements: None,
+            ..Selection::default()
         },
         ..RunOptions::default()
     };

@@ -162,3 +162,109 @@ fn every_http_testable_as_bound_grant_requirement_is_covered() {
         );
     }
 }
+
+/// RS- and client-bound requirements HTTP can show with no scenario of that party, each with the
+/// reason: freedoms every behaviour satisfies.
+const PARTY_EXEMPT: &[(&str, &str)] = &[
+    (
+        "FED-1.4-b",
+        "a resource server may refuse even a sufficient RPT: no answer can break it (the RS scenarios skip when it does)",
+    ),
+    (
+        "FED-5-a",
+        "a resource server may introspect, reuse a cached answer or verify locally: each way is allowed",
+    ),
+];
+
+/// Client-bound requirements whose client scenarios are still to come (issue 5). It must shrink
+/// to empty.
+const CLIENT_PENDING: &[&str] = &[
+    "GRANT-2-h",
+    "GRANT-3.3.1-a",
+    "GRANT-3.3.1-b",
+    "GRANT-3.3.1-c",
+    "GRANT-3.3.1-d",
+    "GRANT-3.3.1-e",
+    "GRANT-3.3.1-f",
+    "GRANT-3.3.1-g",
+    "GRANT-3.3.1-h",
+    "GRANT-3.3.1-i",
+    "GRANT-3.3.1-i1",
+    "GRANT-3.3.1-j",
+    "GRANT-3.3.1-l",
+    "GRANT-3.3.1-m",
+    "GRANT-3.3.1-n",
+    "GRANT-3.3.1-o",
+    "GRANT-3.3.1-p",
+    "GRANT-3.3.2-a",
+    "GRANT-3.3.2-b",
+    "GRANT-3.3.2-c",
+    "GRANT-3.3.2-d",
+    "GRANT-3.3.2-e",
+    "GRANT-3.3.2-g",
+    "GRANT-3.3.2-h",
+    "GRANT-3.3.2-i1",
+    "GRANT-3.3.2-m",
+    "GRANT-3.3.3-f",
+    "GRANT-3.3.6-q",
+    "GRANT-3.4-i1",
+    "GRANT-3.6-b",
+    "GRANT-3.7-a",
+    "GRANT-5.1-b",
+    "GRANT-5.1-c",
+    "GRANT-5.1-d",
+    "GRANT-5.1-e",
+    "GRANT-5.1-f",
+    "GRANT-5.1-g",
+    "GRANT-5.2-c",
+    "GRANT-5.5-d",
+];
+
+/// Requirement ids cited by scenarios tagged with `party`.
+fn cited_by_party(party: &str) -> std::collections::BTreeSet<String> {
+    let catalogue = Catalogue::embedded();
+    let features =
+        uma_conformance::runner::features::parse(&embedded_sources()).expect("features parse");
+    features
+        .iter()
+        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+        .filter(|(f, s)| f.tags.iter().chain(s.tags.iter()).any(|t| t == party))
+        .flat_map(|(f, s)| f.tags.iter().chain(s.tags.iter()).cloned().collect::<Vec<_>>())
+        .filter(|t| catalogue.is_requirement_tag(t))
+        .collect()
+}
+
+/// Issue 5's promise: every HTTP-testable requirement binding the RS has an `@rs` scenario and
+/// every one binding the client a `@client` one, judged against that party, not the AS.
+#[test]
+fn every_http_testable_rs_and_client_requirement_has_a_scenario_of_that_party() {
+    use uma_conformance::spec::requirements::Testability;
+    let catalogue = Catalogue::embedded();
+    let exempt: Vec<&str> = PARTY_EXEMPT.iter().map(|(id, _)| *id).collect();
+    let mut missing = Vec::new();
+    let mut pending_done = Vec::new();
+    for (party, tag) in [("RS", "rs"), ("client", "client")] {
+        let cited = cited_by_party(tag);
+        for r in catalogue
+            .iter()
+            .filter(|r| r.binds(party) && r.testable != Testability::No)
+        {
+            let id = r.id.as_str();
+            let pending = CLIENT_PENDING.contains(&id);
+            match (cited.contains(id), exempt.contains(&id), pending) {
+                (true, true, _) => missing.push(format!("{id} is exempt but has a scenario")),
+                (true, false, true) => pending_done.push(id.to_string()),
+                (false, false, false) => missing.push(format!("{id} ({party})")),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "RS/client requirements without a scenario of their party: {missing:?}"
+    );
+    assert!(
+        pending_done.is_empty(),
+        "covered now, take them off CLIENT_PENDING: {pending_done:?}"
+    );
+}

@@ -71,3 +71,9 @@ Feature: FedAuthz 1.3 - HTTP usage, API security and identity context
     And it has registered a resource with scopes "view"
     When the resource server of resource owner "bob" lists its resources
     Then [FED-1.3-i1] the list does not contain the resource of resource owner "alice"
+
+  @FED-1.3-d @must @rs @sc-fed-1.3-11
+  Scenario: the resource server presents its PAT as a bearer token on every protection API call
+    Given the client holds an RPT the authorization server issued for the protected resource
+    When the client presents that RPT to the resource server
+    Then [FED-1.3-d] every call the resource server made to the protection API carried its PAT as a bearer token

@@ -73,3 +73,33 @@ Feature: FedAuthz 3.1 - Resource description
       {"resource_scopes": ["view"], "name": "{unique} album", "type": "https://photos.example.com/types/album"}
       """
     Then [FED-3.1-k] reading the resource back returns "type" unchanged
+
+  @FED-3.1-a @must @rs @sc-fed-3.1-09
+  Scenario: every resource the resource server registers has resource_scopes
+    Given the resource server has registered its resources
+    Then [FED-3.1-a] every resource description the resource server registered has resource_scopes, an array of strings
+
+  @FED-3.1-b @may @rs @sc-fed-3.1-10
+  Scenario: the resource server's scopes are strings or URIs
+    Given the resource server has registered its resources
+    Then [FED-3.1-b] every scope it registered is a plain string or an absolute URI
+
+  @FED-3.1-c @FED-3.1-e @may @rs @sc-fed-3.1-11
+  Scenario: the descriptions the resource server gives its resources are strings in every language
+    Given the resource server has registered its resources
+    Then [FED-3.1-c, FED-3.1-e] every "description" it gave a resource, in any language, is a string
+
+  @FED-3.1-f @may @rs @sc-fed-3.1-12
+  Scenario: the icons the resource server gives its resources are absolute URIs
+    Given the resource server has registered its resources
+    Then [FED-3.1-f] every icon_uri it gave a resource is an absolute URI
+
+  @FED-3.1-h @FED-3.1-j @may @rs @sc-fed-3.1-13
+  Scenario: the names the resource server gives its resources are strings in every language
+    Given the resource server has registered its resources
+    Then [FED-3.1-h, FED-3.1-j] every "name" it gave a resource, in any language, is a string
+
+  @FED-3.1-k @may @rs @sc-fed-3.1-14
+  Scenario: the types the resource server gives its resources are strings
+    Given the resource server has registered its resources
+    Then [FED-3.1-k] every "type" it gave a resource is a string

@@ -44,3 +44,13 @@ Feature: FedAuthz 4 - Permission endpoint
     When the client requests an RPT with the ticket
     And the resource server introspects the RPT
     Then [FED-4-i2] the RPT's permissions are exactly those the ticket was requested for
+
+  @FED-4-b @may @rs @sc-fed-4-06
+  Scenario: the resource server asks for several permissions in one well-formed request
+    When the client asks the resource server for every protected resource without a token
+    Then [FED-4-b] every permission request holding several permissions is a JSON array of permission objects
+
+  @FED-4-c @may @rs @sc-fed-4-07
+  Scenario: the resource server asks for a permission without scopes with an empty array
+    When the client asks the resource server for every protected resource without a token
+    Then [FED-4-c] every permission requested without scopes has resource_scopes as an empty array

@@ -43,3 +43,16 @@ Feature: FedAuthz 4.1 - Resource server request to the permission endpoint
     When it requests a permission for the resource with scope "delete"
     Then [FED-4.1-d] the authorization server answers 400
     And [FED-4.1-d] the error is "invalid_scope"
+
+  @FED-4.1-i1 @FED-4.1-a @FED-4.1-c @must @rs @sc-fed-4.1-07
+  Scenario: the resource server's permission requests are well formed
+    When the client asks the resource server for every protected resource without a token
+    Then [FED-4.1-i1] every permission request the resource server sent is a POST of one JSON permission or a non-empty array of them
+    And [FED-4.1-a] every permission it requested names a resource_id
+    And [FED-4.1-c] every permission it requested has resource_scopes, an array of strings
+
+  @FED-4.1-b @FED-4.1-d @must @rs @sc-fed-4.1-08
+  Scenario: the resource server asks only for resources and scopes it registered
+    When the client asks the resource server for every protected resource without a token
+    Then [FED-4.1-b] every resource_id it requested is one the authorization server gave it at registration
+    And [FED-4.1-d] every scope it requested was registered for that resource

@@ -56,6 +56,7 @@ async fn run_command(args: RunArgs) -> i32 {
             tags,
             requirement_prefix: args.requirement,
             requirements: None,
+            party: None,
         },
         features_dir: args.features,
         schemas_dir: args.schemas,

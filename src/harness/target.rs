@@ -170,9 +170,107 @@ fn collect_strings(value: &serde_json::Value, into: &mut Vec<String>) {
     }
 }
 
+/// The party a scenario tests: its `@as`, `@rs` or `@client` tag. A run tests the parties the
+/// target file brings and plays the others itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Party {
+    AuthorizationServer,
+    ResourceServer,
+    Client,
+}
+
+impl Party {
+    pub const ALL: [Party; 3] = [
+        Party::AuthorizationServer,
+        Party::ResourceServer,
+        Party::Client,
+    ];
+
+    /// The scenario tag naming this party.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Party::AuthorizationServer => "as",
+            Party::ResourceServer => "rs",
+            Party::Client => "client",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Party::AuthorizationServer => "authorization server",
+            Party::ResourceServer => "resource server",
+            Party::Client => "client",
+        }
+    }
+
+    /// The party a scenario tests, from its tags.
+    pub fn of_tags<'a>(tags: impl IntoIterator<Item = &'a String>) -> Option<Party> {
+        let tags: Vec<&String> = tags.into_iter().collect();
+        Party::ALL
+            .into_iter()
+            .find(|p| tags.iter().any(|t| t.as_str() == p.tag()))
+    }
+}
+
+/// One protected URL of a resource server and the scopes a request to it may need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectedResource {
+    pub url: String,
+    pub method: String,
+    /// The scopes that fit a request with this method to this URL (Grant 3.2: the permission
+    /// the RS asks for should match what the client tried to do).
+    pub scopes: Vec<String>,
+}
+
+/// A resource server under test: the harness plays the client towards it, and its
+/// authorization server is either the harness's own (with a control API) or a real one.
+#[derive(Debug, Clone)]
+pub struct ResourceServerTarget {
+    /// The first is "the protected resource" of the scenarios, the second "another" one.
+    pub resources: Vec<ProtectedResource>,
+}
+
+/// A client under test: the harness runs it against its own AS and RS.
+#[derive(Clone)]
+pub struct ClientTarget {
+    pub launcher: std::sync::Arc<dyn crate::harness::roles::client_under_test::ClientLauncher>,
+    pub client_id: String,
+    /// The claims redirect URI the client registered with the harness's AS, if it does
+    /// interactive claims gathering.
+    pub claims_redirect_uri: Option<String>,
+    /// The harness's resource server: what the client is sent to fetch.
+    pub resources: Vec<HarnessResource>,
+    /// The control API of the harness's resource server (what the client sent it).
+    pub rs_control_api: String,
+    /// The longest one client run may take before it is stopped.
+    pub run_timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for ClientTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientTarget")
+            .field("client_id", &self.client_id)
+            .field("claims_redirect_uri", &self.claims_redirect_uri)
+            .field("resources", &self.resources)
+            .finish()
+    }
+}
+
+/// A resource of the harness's own resource server, as registered at the harness's AS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarnessResource {
+    pub url: String,
+    pub resource_id: String,
+    pub scope: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Target {
     pub authorization_server: AuthorizationServerTarget,
+    /// The resource server under test, in a run that tests one.
+    pub resource_server: Option<ResourceServerTarget>,
+    /// The client under test, in a run that tests one.
+    pub client: Option<ClientTarget>,
     pub profile: Profile,
     /// Tolerance for comparing the target's clock with ours.
     pub clock_skew: std::time::Duration,

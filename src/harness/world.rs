@@ -96,6 +96,23 @@ pub struct UmaWorld {
     pub sampled_pcts: Vec<String>,
     /// For each RPT request that offered the previous RPT and got one: whether it was upgraded.
     pub upgrade_answers: Vec<bool>,
+    /// What a resource server scenario learned and changed.
+    pub rs: ResourceServerState,
+}
+
+/// State of a scenario that tests a resource server.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceServerState {
+    /// The harness AS's log position before the scenario's action.
+    pub as_mark: Option<u64>,
+    /// Tickets the RS handed out in this scenario, oldest first.
+    pub tickets: Vec<String>,
+    /// The harness's AS was taken down; cleanup brings it back.
+    pub outage: bool,
+    /// The resource the scenario's requests go to (index into the target's list).
+    pub resource: usize,
+    /// The scope descriptions the RS's scope URIs led to, once fetched.
+    pub scope_descriptions: Option<Vec<Value>>,
 }
 
 /// A requesting party's way through the AS's claims interaction pages (Grant 3.3.2, 3.3.3).

@@ -24,6 +24,38 @@ pub async fn start(
     deviations: &[String],
     plain_http: bool,
 ) -> Result<BuiltinTarget, String> {
+    start_with(&MockAsOptions {
+        fixtures_dir,
+        deviations,
+        plain_http,
+        listen: "127.0.0.1:0".parse().expect("valid loopback address"),
+        extra_client: None,
+    })
+    .await
+}
+
+/// How to start the reference AS, as the AS under test or as the harness's own AS (the one a
+/// resource server or client under test meets).
+pub struct MockAsOptions<'a> {
+    pub fixtures_dir: Option<&'a Path>,
+    pub deviations: &'a [String],
+    pub plain_http: bool,
+    pub listen: SocketAddr,
+    /// A client under test to register, granted what the fixture UMA client is granted.
+    pub extra_client: Option<crate::mock::authorization_server::ClientFixture>,
+}
+
+/// The fixture client a client under test stands in for.
+pub const FIXTURE_UMA_CLIENT: &str = "uma-client";
+
+pub async fn start_with(options: &MockAsOptions<'_>) -> Result<BuiltinTarget, String> {
+    let MockAsOptions {
+        fixtures_dir,
+        deviations,
+        plain_http,
+        listen,
+        ..
+    } = *options;
     // The target file names fixture files (the identity provider's key) relative to itself.
     let (fixtures, target_text, origin, files) = match fixtures_dir {
         Some(dir) => {
@@ -53,7 +85,12 @@ pub async fn start(
             )
         }
     };
-    let listen: SocketAddr = "127.0.0.1:0".parse().expect("valid loopback address");
+    let fixtures = match &options.extra_client {
+        Some(client) => fixtures
+            .with_client_like(client.clone(), FIXTURE_UMA_CLIENT)
+            .map_err(|e| e.to_string())?,
+        None => fixtures,
+    };
     let mut mock_config = MockAsConfig::new(listen).map_err(|e| e.to_string())?;
     mock_config.fixtures = fixtures;
     mock_config.deviations = deviations.to_vec();

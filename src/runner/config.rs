@@ -34,7 +34,15 @@ pub struct TargetFile {
     /// A file of known failures (see `runner::expected`), relative to the target file.
     #[serde(default)]
     pub expected_failures: Option<String>,
-    pub authorization_server: AuthorizationServerSection,
+    /// The authorization server under test; without it, the harness plays the AS.
+    #[serde(default)]
+    pub authorization_server: Option<AuthorizationServerSection>,
+    /// The resource server under test.
+    #[serde(default)]
+    pub resource_server: Option<super::party_config::ResourceServerSection>,
+    /// The client under test.
+    #[serde(default)]
+    pub client: Option<super::party_config::ClientUnderTestSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -296,27 +304,82 @@ impl Files<'_> {
     }
 }
 
-pub fn load(path: &Path) -> Result<LoadedTarget, ConfigError> {
+/// Everything a target file asks for: the parties it brings (the harness plays the others) and
+/// the settings every leg of the run shares.
+#[derive(Debug, Clone)]
+pub struct TargetPlan {
+    /// The AS under test, with the settings of the whole file.
+    pub authorization_server: Option<LoadedTarget>,
+    pub resource_server: Option<super::party_config::ResourceServerPlan>,
+    pub client: Option<super::party_config::ClientPlan>,
+    /// The file's HTTP settings, for the legs where the harness plays the AS.
+    pub driver: DriverConfig,
+    pub concurrency: Option<usize>,
+    pub expected_failures: Vec<crate::runner::expected::Entry>,
+}
+
+pub fn load(path: &Path) -> Result<TargetPlan, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    parse(&text, path.parent(), &path.display().to_string())
+    parse_plan(&text, Files::Disk(path.parent()), &path.display().to_string())
 }
 
-/// Parses a target file; `base` resolves relative file names inside it.
+/// Parses a target file that describes an AS; `base` resolves relative file names inside it.
 pub fn parse(text: &str, base: Option<&Path>, origin: &str) -> Result<LoadedTarget, ConfigError> {
     parse_with(text, Files::Disk(base), origin)
 }
 
-/// Parses a target file whose relative file names `files` resolves.
+/// Parses a target file that describes an AS, whose relative file names `files` resolves.
 pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTarget, ConfigError> {
+    parse_plan(text, files, origin)?
+        .authorization_server
+        .ok_or_else(|| ConfigError::Invalid {
+            path: origin.to_string(),
+            message: "the file has no [authorization_server] section".into(),
+        })
+}
+
+/// Parses a target file of any kind.
+pub fn parse_plan(text: &str, files: Files<'_>, origin: &str) -> Result<TargetPlan, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         path: origin.to_string(),
         message,
     };
     let file: TargetFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    let as_ = file.authorization_server;
+    if file.authorization_server.is_none()
+        && file.resource_server.is_none()
+        && file.client.is_none()
+    {
+        return Err(invalid(
+            "the file names no party to test: give [authorization_server], [resource_server] or [client]"
+                .into(),
+        ));
+    }
+    let resource_server = file
+        .resource_server
+        .as_ref()
+        .map(super::party_config::resource_server)
+        .transpose()
+        .map_err(&invalid)?;
+    let client = file
+        .client
+        .as_ref()
+        .map(super::party_config::client)
+        .transpose()
+        .map_err(&invalid)?;
+    let (profile, driver, expected_failures) = shared_settings(&file, files, &invalid)?;
+    let Some(as_) = file.authorization_server else {
+        return Ok(TargetPlan {
+            authorization_server: None,
+            resource_server,
+            client,
+            driver,
+            concurrency: file.concurrency,
+            expected_failures,
+        });
+    };
     let issuer_url = url::Url::parse(&as_.issuer)
         .map_err(|e| invalid(format!("authorization_server.issuer: {e}")))?;
     if !matches!(issuer_url.scheme(), "http" | "https") {
@@ -325,42 +388,6 @@ pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTa
         ));
     }
     let token = |name: &str, section: &TokenSection| token_source(name, section).map_err(&invalid);
-    let profile = match file.profile.as_deref().unwrap_or("certification") {
-        "certification" => {
-            if file.relax.as_ref().is_some_and(|r| !r.is_empty()) {
-                return Err(invalid(
-                    "relax is only allowed with profile = \"development\"".into(),
-                ));
-            }
-            Profile::certification()
-        }
-        "development" => {
-            let relaxed: BTreeSet<String> = match file.relax {
-                Some(list) => list.into_iter().collect(),
-                None => RELAXABLE_CHECKS
-                    .iter()
-                    .map(|(n, _)| n.to_string())
-                    .collect(),
-            };
-            for name in &relaxed {
-                if !RELAXABLE_CHECKS.iter().any(|(n, _)| n == name) {
-                    let known: Vec<&str> = RELAXABLE_CHECKS.iter().map(|(n, _)| *n).collect();
-                    return Err(invalid(format!(
-                        "relax: unknown check {name:?}; known: {known:?}"
-                    )));
-                }
-            }
-            Profile {
-                name: "development".into(),
-                relaxed,
-            }
-        }
-        other => {
-            return Err(invalid(format!(
-                "profile must be \"certification\" or \"development\", not {other:?}"
-            )));
-        }
-    };
     let target = Target {
         authorization_server: AuthorizationServerTarget {
             issuer: as_.issuer.clone(),
@@ -406,6 +433,71 @@ pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTa
         profile,
         clock_skew: Duration::from_secs(file.clock_skew_secs.unwrap_or(5)),
         allow_slow: false,
+        resource_server: None,
+        client: None,
+    };
+    Ok(TargetPlan {
+        authorization_server: Some(LoadedTarget {
+            target,
+            driver: driver.clone(),
+            concurrency: file.concurrency,
+            expected_failures: expected_failures.clone(),
+        }),
+        resource_server,
+        client,
+        driver,
+        concurrency: file.concurrency,
+        expected_failures,
+    })
+}
+
+type Shared = (
+    Profile,
+    DriverConfig,
+    Vec<crate::runner::expected::Entry>,
+);
+
+/// The settings of a file that apply to every leg: profile, HTTP, known failures.
+fn shared_settings(
+    file: &TargetFile,
+    files: Files<'_>,
+    invalid: &dyn Fn(String) -> ConfigError,
+) -> Result<Shared, ConfigError> {
+    let profile = match file.profile.as_deref().unwrap_or("certification") {
+        "certification" => {
+            if file.relax.as_ref().is_some_and(|r| !r.is_empty()) {
+                return Err(invalid(
+                    "relax is only allowed with profile = \"development\"".into(),
+                ));
+            }
+            Profile::certification()
+        }
+        "development" => {
+            let relaxed: BTreeSet<String> = match file.relax.clone() {
+                Some(list) => list.into_iter().collect(),
+                None => RELAXABLE_CHECKS
+                    .iter()
+                    .map(|(n, _)| n.to_string())
+                    .collect(),
+            };
+            for name in &relaxed {
+                if !RELAXABLE_CHECKS.iter().any(|(n, _)| n == name) {
+                    let known: Vec<&str> = RELAXABLE_CHECKS.iter().map(|(n, _)| *n).collect();
+                    return Err(invalid(format!(
+                        "relax: unknown check {name:?}; known: {known:?}"
+                    )));
+                }
+            }
+            Profile {
+                name: "development".into(),
+                relaxed,
+            }
+        }
+        other => {
+            return Err(invalid(format!(
+                "profile must be \"certification\" or \"development\", not {other:?}"
+            )));
+        }
     };
     let mut driver = DriverConfig::default();
     if let Some(secs) = file.http.connect_timeout_secs {
@@ -446,12 +538,7 @@ pub fn parse_with(text: &str, files: Files<'_>, origin: &str) -> Result<LoadedTa
                 .map_err(|e| invalid(format!("expected_failures: {name}: {e}")))?
         }
     };
-    Ok(LoadedTarget {
-        target,
-        driver,
-        concurrency: file.concurrency,
-        expected_failures,
-    })
+    Ok((profile, driver, expected_failures))
 }
 
 fn positive_duration(secs: f64) -> Result<Duration, String> {

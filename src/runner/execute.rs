@@ -26,11 +26,18 @@ pub struct Selection {
     pub requirement_prefix: Option<String>,
     /// Scenarios citing at least one of these requirement ids exactly.
     pub requirements: Option<Vec<String>>,
+    /// Scenarios testing this party (set per leg of a run).
+    pub party: Option<crate::harness::target::Party>,
 }
 
 impl Selection {
     pub fn matches(&self, feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
         let tags: Vec<&String> = feature.tags.iter().chain(scenario.tags.iter()).collect();
+        if let Some(party) = self.party {
+            if crate::harness::target::Party::of_tags(tags.iter().copied()) != Some(party) {
+                return false;
+            }
+        }
         if let Some(expr) = &self.tags {
             if !cucumber::tag::Ext::eval(expr, tags.iter().map(|t| t.as_str())) {
                 return false;

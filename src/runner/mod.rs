@@ -7,6 +7,8 @@ pub mod execute;
 pub mod expected;
 pub mod explain;
 pub mod features;
+pub mod legs;
+pub mod party_config;
 pub mod redaction;
 pub mod report;
 pub mod run;

@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::builtin;
-use super::config::{self, LoadedTarget};
+use super::config;
+use super::legs::{self, Deviations, Source};
 use super::execute::{self, OnResult, ScenarioResult, Selection};
 use super::expected;
 use super::features;
@@ -15,6 +15,7 @@ use super::report::{console, cucumber_json, html, junit, markdown, results_json}
 use super::summary::{Summary, summarize};
 use crate::harness::context::{DiscoverySnapshot, RunContext};
 use crate::harness::roles::discovery;
+use crate::harness::target::Party;
 use crate::harness::wire::{HttpDriver, Secrets};
 use crate::spec::requirements::Catalogue;
 use crate::spec::schemas::SchemaSet;
@@ -83,7 +84,9 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
     }
     .map_err(|e| RunError::Usage(e.to_string()))?;
 
-    let (mut loaded, mock) = match &options.config {
+    let plan;
+    let deviations;
+    let source = match &options.config {
         Some(path) => {
             if options.plain_http || options.fixtures_dir.is_some() {
                 return Err(RunError::Usage(
@@ -95,86 +98,63 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
                     "--deviate applies to the built-in mocks only, not to a --config target".into(),
                 ));
             }
-            (
-                config::load(path).map_err(|e| RunError::Usage(e.to_string()))?,
-                None,
-            )
+            plan = config::load(path).map_err(|e| RunError::Usage(e.to_string()))?;
+            Source::File(&plan)
         }
         None => {
-            let builtin = builtin::start(
-                options.fixtures_dir.as_deref(),
-                &options.deviations,
-                options.plain_http,
-            )
-            .await
-            .map_err(RunError::Usage)?;
-            (builtin.loaded, Some(builtin.mock))
+            deviations = Deviations::route(&options.deviations).map_err(RunError::Usage)?;
+            Source::Builtin {
+                fixtures_dir: options.fixtures_dir.as_deref(),
+                deviations: &deviations,
+                plain_http: options.plain_http,
+            }
         }
     };
-    loaded.target.allow_slow = options.slow;
-    let outcome = run_against(options, loaded, Arc::new(schemas), parsed, &started_at).await;
-    if let Some(mock) = mock {
-        mock.stop().await;
-    }
-    outcome
-}
-
-async fn run_against(
-    options: &RunOptions,
-    loaded: LoadedTarget,
-    schemas: Arc<SchemaSet>,
-    features: Vec<gherkin::Feature>,
-    started_at: &str,
-) -> Result<RunReport, RunError> {
-    let expected_failures = match &options.expected_failures {
-        Some(path) => expected::load(path, Catalogue::embedded()).map_err(RunError::Usage)?,
-        None => loaded.expected_failures.clone(),
+    let expected_failures = match (&options.expected_failures, &source) {
+        (Some(path), _) => expected::load(path, Catalogue::embedded()).map_err(RunError::Usage)?,
+        (None, Source::File(plan)) => plan.expected_failures.clone(),
+        (None, Source::Builtin { .. }) => Vec::new(),
     };
+    let schemas = Arc::new(schemas);
     let secrets = Secrets::new(options.reveal_secrets);
-    let driver =
-        HttpDriver::new(loaded.driver.clone(), secrets.clone()).map_err(RunError::Usage)?;
-    let issuer = loaded.target.authorization_server.issuer.clone();
-    let discovery = probe(&driver, &issuer).await?;
-    let profile = loaded.target.profile.name.clone();
-    let concurrency = options
-        .concurrency
-        .or(loaded.concurrency)
-        .unwrap_or(DEFAULT_CONCURRENCY);
-    let ctx = Arc::new(RunContext::new(loaded.target, driver, schemas, discovery));
-
-    let progress_secrets = secrets.clone();
-    // Progress is for people watching a terminal; a CI log gets the summary alone.
-    let on_result: OnResult = if options.progress && std::io::stdout().is_terminal() {
-        let total: usize = features
-            .iter()
-            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-            .filter(|(f, s)| options.selection.matches(f, s))
-            .count();
-        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        Arc::new(move |result: &ScenarioResult| {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            let line = console::scenario_line(&redaction::redact(result, &progress_secrets));
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "[{n:>3}/{total}] {line}");
-        })
-    } else {
-        Arc::new(|_: &ScenarioResult| {})
-    };
-    let raw = execute::execute(
-        Arc::clone(&ctx),
-        features,
-        options.selection.clone(),
-        concurrency,
-        on_result,
-    )
-    .await;
+    let legs_to_run: Vec<Party> = legs::parties(&source)
+        .into_iter()
+        .filter(|party| selects_any(&parsed, &options.selection, *party))
+        .collect();
+    let total: usize = legs_to_run
+        .iter()
+        .map(|party| selected(&parsed, &options.selection, *party))
+        .sum();
+    let on_result = progress(options, total, &secrets);
+    let mut raw = Vec::new();
+    let mut descriptions = Vec::new();
+    let mut profile = None;
+    for party in legs_to_run {
+        let mut leg = legs::start(party, &source).await.map_err(RunError::Usage)?;
+        leg.loaded.target.allow_slow = options.slow;
+        let outcome = run_leg(
+            options,
+            &leg,
+            &secrets,
+            Arc::clone(&schemas),
+            parsed.clone(),
+            Arc::clone(&on_result),
+        )
+        .await;
+        descriptions.push(leg.description.clone());
+        profile.get_or_insert_with(|| leg.loaded.target.profile.name.clone());
+        leg.stop().await;
+        raw.extend(outcome?);
+    }
+    let target = descriptions.join("; ");
+    let profile = profile.unwrap_or_else(|| "none".into());
     let mut results: Vec<ScenarioResult> =
         raw.iter().map(|r| redaction::redact(r, &secrets)).collect();
     let stale = expected::apply(&expected_failures, &mut results);
     let mut summary = summarize(&results, Catalogue::embedded());
     summary.stale_expected_failures = stale;
     let meta = results_json::RunMetadata {
-        target: issuer.clone(),
+        target: target.clone(),
         profile: profile.clone(),
         started_at: started_at.to_string(),
         finished_at: crate::harness::wire::driver::now_rfc3339(),
@@ -187,10 +167,78 @@ async fn run_against(
         profile,
         results,
         summary,
-        target: issuer,
+        target,
         reports_written,
         secrets,
     })
+}
+
+fn selected(features: &[gherkin::Feature], selection: &Selection, party: Party) -> usize {
+    let selection = Selection {
+        party: Some(party),
+        ..selection.clone()
+    };
+    features
+        .iter()
+        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+        .filter(|(f, s)| selection.matches(f, s))
+        .count()
+}
+
+/// A leg whose party no selected scenario tests is not started at all.
+fn selects_any(features: &[gherkin::Feature], selection: &Selection, party: Party) -> bool {
+    selected(features, selection, party) > 0
+}
+
+/// Progress is for people watching a terminal; a CI log gets the summary alone.
+fn progress(options: &RunOptions, total: usize, secrets: &Secrets) -> OnResult {
+    if !(options.progress && std::io::stdout().is_terminal()) {
+        return Arc::new(|_: &ScenarioResult| {});
+    }
+    let secrets = secrets.clone();
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    Arc::new(move |result: &ScenarioResult| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let line = console::scenario_line(&redaction::redact(result, &secrets));
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "[{n:>3}/{total}] {line}");
+    })
+}
+
+/// Runs the scenarios of one leg's party against it.
+async fn run_leg(
+    options: &RunOptions,
+    leg: &legs::Leg,
+    secrets: &Secrets,
+    schemas: Arc<SchemaSet>,
+    features: Vec<gherkin::Feature>,
+    on_result: OnResult,
+) -> Result<Vec<ScenarioResult>, RunError> {
+    let loaded = &leg.loaded;
+    let driver =
+        HttpDriver::new(loaded.driver.clone(), secrets.clone()).map_err(RunError::Usage)?;
+    let issuer = loaded.target.authorization_server.issuer.clone();
+    let discovery = probe(&driver, &issuer).await?;
+    // A client run is a process with its own state folder; one at a time keeps what the
+    // harness's servers record attributable to it.
+    let concurrency = match leg.party {
+        Party::Client => 1,
+        _ => options
+            .concurrency
+            .or(loaded.concurrency)
+            .unwrap_or(DEFAULT_CONCURRENCY),
+    };
+    let ctx = Arc::new(RunContext::new(
+        loaded.target.clone(),
+        driver,
+        schemas,
+        discovery,
+    ));
+    let selection = Selection {
+        party: Some(leg.party),
+        ..options.selection.clone()
+    };
+    Ok(execute::execute(ctx, features, selection, concurrency, on_result).await)
 }
 
 /// Fetches the discovery document once; a target that cannot serve it ends the run (exit 2).

@@ -4,7 +4,9 @@
 
 pub mod claim_tokens;
 pub mod claims_interaction;
+pub mod client_under_test;
 pub mod discovery;
+pub mod observed;
 pub mod html_form;
 pub mod permissions;
 pub mod policy_admin;

@@ -12,6 +12,8 @@ mod introspection;
 mod pcts;
 mod permissions;
 mod registration;
+mod resource_server;
+mod rs_protection_calls;
 mod responses;
 mod support;
 mod tokens;
@@ -79,10 +81,16 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(pcts::steps());
     all.extend(introspection::steps());
     all.extend(responses::steps());
+    all.extend(resource_server::steps());
+    all.extend(rs_protection_calls::steps());
     all
 }
 
-pub use registration::cleanup;
+/// Undoes what a scenario left behind: resources it registered, an AS it took down.
+pub async fn cleanup(world: &mut UmaWorld) {
+    resource_server::cleanup(world).await;
+    registration::cleanup(world).await;
+}
 
 pub fn collection() -> Collection<UmaWorld> {
     definitions()

@@ -193,7 +193,7 @@ impl HttpDriver {
             .timeout(config.total_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .user_agent(concat!("uma-conformance/", env!("CARGO_PKG_VERSION")));
+            .user_agent(USER_AGENT);
         for pem in &config.extra_roots_pem {
             let cert = reqwest::Certificate::from_pem(pem)
                 .map_err(|e| format!("bad CA certificate: {e}"))?;
@@ -430,6 +430,10 @@ impl HttpDriver {
         }
     }
 }
+
+/// What the harness calls itself on the wire; its own servers tell its requests from those of
+/// the party under test by it.
+pub const USER_AGENT: &str = concat!("uma-conformance/", env!("CARGO_PKG_VERSION"));
 
 /// JSON members whose values are credentials, in OAuth and UMA answers.
 const TOKEN_MEMBERS: &[&str] = &[

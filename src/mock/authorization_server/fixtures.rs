@@ -319,6 +319,36 @@ impl Fixtures {
         Ok(self)
     }
 
+    /// The same fixtures with one more client, which every fixture policy naming `like` also
+    /// names and every identity provider trusting `like` also trusts: a client under test gets
+    /// what the fixture UMA client gets.
+    pub fn with_client_like(
+        mut self,
+        client: ClientFixture,
+        like: &str,
+    ) -> Result<Fixtures, MockError> {
+        if self.clients.iter().any(|c| c.client_id == client.client_id) {
+            return Err(MockError::fixtures(
+                CLIENTS_FILE,
+                format!("client {:?} is already a fixture client", client.client_id),
+            ));
+        }
+        for policy in &mut self.policies {
+            if let Some(clients) = &mut policy.clients {
+                if clients.iter().any(|c| c == like) {
+                    clients.push(client.client_id.clone());
+                }
+            }
+        }
+        for idp in &mut self.identity_providers {
+            if idp.trusted_clients.iter().any(|c| c == like) {
+                idp.trusted_clients.push(client.client_id.clone());
+            }
+        }
+        self.clients.push(client);
+        Ok(self)
+    }
+
     fn parse(
         read: &dyn Fn(&str) -> Result<Option<Source>, MockError>,
     ) -> Result<Fixtures, MockError> {

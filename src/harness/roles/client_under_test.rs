@@ -1,0 +1,272 @@
+//! Running the client under test. A client is a program, not a server: the harness starts it once
+//! per scenario (a vendor's command line, or the reference client in-process), reads what it
+//! prints (a command-line client shows the user the claims interaction URL to open, as device
+//! style CLIs do) and waits for it to finish. What it did on the wire is seen by the harness's AS
+//! and RS, not here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most lines of output kept from one run, and the longest line; a chatty or hostile client
+/// cannot exhaust memory.
+pub const MAX_LINES: usize = 2_000;
+pub const MAX_LINE_CHARS: usize = 4_096;
+
+/// What one run of the client is asked to do.
+#[derive(Debug, Clone)]
+pub struct ClientInvocation {
+    /// The protected resource to fetch.
+    pub resource_url: String,
+    /// Where the client keeps what it holds between runs (RPTs, PCTs); one per scenario.
+    pub state_dir: PathBuf,
+    /// A claim token (format, token) the client may push for the requesting party.
+    pub claim_token: Option<(String, String)>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientExit {
+    Code(i32),
+    /// It could not be started, or ended without an exit code (a signal).
+    Abnormal(String),
+}
+
+/// A started run: its output lines as they come, its end, and a way to stop it early.
+pub struct ClientRun {
+    pub lines: mpsc::UnboundedReceiver<String>,
+    pub exit: oneshot::Receiver<ClientExit>,
+    pub stop: Option<oneshot::Sender<()>>,
+}
+
+pub trait ClientLauncher: Send + Sync {
+    fn launch(&self, invocation: &ClientInvocation) -> Result<ClientRun, String>;
+    /// How the run reports the client (its command line, or "the reference client").
+    fn describe(&self) -> String;
+}
+
+/// A vendor's client started as a command. Placeholders in its arguments: `{resource_url}`,
+/// `{state_dir}`, `{claim_token}`, `{claim_token_format}`, and the fixed values given at
+/// construction (`{client_id}`, `{client_secret}`, `{claims_redirect_uri}`, `{exe}`, ...).
+pub struct CommandLauncher {
+    argv: Vec<String>,
+    fixed: BTreeMap<String, String>,
+}
+
+impl CommandLauncher {
+    pub fn new(argv: Vec<String>, fixed: BTreeMap<String, String>) -> Result<Self, String> {
+        if argv.is_empty() {
+            return Err("the client command is empty".into());
+        }
+        Ok(CommandLauncher { argv, fixed })
+    }
+
+    fn arguments(&self, invocation: &ClientInvocation) -> Vec<String> {
+        let (format, token) = invocation.claim_token.clone().unwrap_or_default();
+        let mut values = self.fixed.clone();
+        values.insert("resource_url".into(), invocation.resource_url.clone());
+        values.insert(
+            "state_dir".into(),
+            invocation.state_dir.display().to_string(),
+        );
+        values.insert("claim_token".into(), token);
+        values.insert("claim_token_format".into(), format);
+        self.argv
+            .iter()
+            .map(|arg| substitute(arg, &values))
+            .collect()
+    }
+}
+
+/// Replaces every `{name}` whose name is known; unknown braces stay as they are.
+pub fn substitute(text: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+impl ClientLauncher for CommandLauncher {
+    fn launch(&self, invocation: &ClientInvocation) -> Result<ClientRun, String> {
+        let argv = self.arguments(invocation);
+        let (program, args) = argv.split_first().ok_or("the client command is empty")?;
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start the client {program:?}: {e}"))?;
+        let (line_tx, lines) = mpsc::unbounded_channel();
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        if let Some(out) = child.stdout.take() {
+            tokio::spawn(forward_lines(out, line_tx.clone(), counter.clone()));
+        }
+        if let Some(err) = child.stderr.take() {
+            tokio::spawn(forward_lines(err, line_tx, counter));
+        }
+        let (exit_tx, exit) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let ended = tokio::select! {
+                status = child.wait() => match status {
+                    Ok(s) => s.code().map(ClientExit::Code).unwrap_or_else(|| {
+                        ClientExit::Abnormal(format!("the client ended without an exit code ({s})"))
+                    }),
+                    Err(e) => ClientExit::Abnormal(format!("waiting for the client: {e}")),
+                },
+                _ = stopped => {
+                    let _ = child.kill().await;
+                    ClientExit::Abnormal("the client was stopped".into())
+                }
+            };
+            let _ = exit_tx.send(ended);
+        });
+        Ok(ClientRun {
+            lines,
+            exit,
+            stop: Some(stop),
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.argv.join(" ")
+    }
+}
+
+async fn forward_lines(
+    stream: impl AsyncRead + Unpin,
+    to: mpsc::UnboundedSender<String>,
+    counter: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    let mut reader = BufReader::new(stream).lines();
+    while let Ok(Some(line)) = reader.next_line().await {
+        if counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= MAX_LINES {
+            continue;
+        }
+        let line: String = line.chars().take(MAX_LINE_CHARS).collect();
+        if to.send(line).is_err() {
+            return;
+        }
+    }
+}
+
+/// What a finished (or stopped) run left: its output and how it ended.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOutcome {
+    pub lines: Vec<String>,
+    pub exit: Option<ClientExit>,
+    /// Whether the harness had to stop it at the time limit.
+    pub timed_out: bool,
+}
+
+impl ClientOutcome {
+    pub fn succeeded(&self) -> bool {
+        self.exit == Some(ClientExit::Code(0))
+    }
+
+    pub fn describe(&self) -> String {
+        let end = match (&self.exit, self.timed_out) {
+            (_, true) => "was stopped at the time limit".to_string(),
+            (Some(ClientExit::Code(code)), _) => format!("exited with code {code}"),
+            (Some(ClientExit::Abnormal(why)), _) => why.clone(),
+            (None, _) => "never ended".to_string(),
+        };
+        let tail: Vec<&String> = self.lines.iter().rev().take(5).rev().collect();
+        if tail.is_empty() {
+            format!("the client {end} and printed nothing")
+        } else {
+            let tail: Vec<&str> = tail.iter().map(|s| s.as_str()).collect();
+            format!("the client {end}; its last lines: {}", tail.join(" | "))
+        }
+    }
+}
+
+/// The first URL in `line` that starts with `prefix` (the AS's claims interaction endpoint).
+pub fn url_starting_with(line: &str, prefix: &str) -> Option<String> {
+    let start = line.find(prefix)?;
+    let url: String = line[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '<' | '>'))
+        .collect();
+    Some(url)
+}
+
+/// The time one run may take by default: long enough for a polling client to wait out one
+/// `interval`, short enough that a hung client does not stall CI.
+pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_braces_kept() {
+        let fixed = BTreeMap::from([("client_id".to_string(), "c1".to_string())]);
+        let launcher = CommandLauncher::new(
+            vec![
+                "client".into(),
+                "{resource_url}".into(),
+                "--id={client_id}".into(),
+                "{other}".into(),
+            ],
+            fixed,
+        )
+        .unwrap();
+        let args = launcher.arguments(&ClientInvocation {
+            resource_url: "http://127.0.0.1:1/r".into(),
+            state_dir: "/tmp/s".into(),
+            claim_token: None,
+        });
+        assert_eq!(
+            args,
+            ["client", "http://127.0.0.1:1/r", "--id=c1", "{other}"]
+        );
+    }
+
+    #[test]
+    fn interaction_urls_are_found_inside_lines() {
+        let line = "open in a browser to continue: http://127.0.0.1:5/claims?ticket=a&x=1 now";
+        assert_eq!(
+            url_starting_with(line, "http://127.0.0.1:5/claims").as_deref(),
+            Some("http://127.0.0.1:5/claims?ticket=a&x=1")
+        );
+        assert_eq!(url_starting_with(line, "http://elsewhere"), None);
+    }
+
+    #[tokio::test]
+    async fn a_command_runs_and_its_lines_and_exit_code_arrive() {
+        let launcher = CommandLauncher::new(
+            vec![
+                "sh".into(),
+                "-c".into(),
+                "echo one; echo two >&2; exit 3".into(),
+            ],
+            BTreeMap::new(),
+        )
+        .unwrap();
+        let mut run = launcher
+            .launch(&ClientInvocation {
+                resource_url: String::new(),
+                state_dir: "/tmp".into(),
+                claim_token: None,
+            })
+            .unwrap();
+        let exit = (&mut run.exit).await.unwrap();
+        assert_eq!(exit, ClientExit::Code(3));
+        let mut lines = Vec::new();
+        while let Ok(Some(line)) =
+            tokio::time::timeout(Duration::from_secs(5), run.lines.recv()).await
+        {
+            lines.push(line);
+        }
+        lines.sort();
+        assert_eq!(lines, ["one", "two"]);
+    }
+}

@@ -1,0 +1,234 @@
+//! The `[resource_server]` and `[client]` sections of a target file: a resource server or a
+//! client under test, and where the harness's own servers listen for it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::harness::target::{ClientAuthMethod, ProtectedResource};
+
+/// How long the harness waits for a resource server it started to answer.
+const DEFAULT_READY_SECS: f64 = 30.0;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceServerSection {
+    /// Starts the RS once the harness's AS is up; placeholders `{as_issuer}` and `{exe}`.
+    /// Without it, the RS must already run and trust the harness's AS at `harness_as_listen`.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Where the harness's AS listens, when the RS is configured with a fixed AS address.
+    /// Default: a free loopback port (only usable with `command`). Ignored when the file also
+    /// has an `[authorization_server]` (an interop run).
+    #[serde(default)]
+    pub harness_as_listen: Option<String>,
+    /// How long to wait for the RS to answer after starting it. Default 30.
+    #[serde(default)]
+    pub ready_timeout_secs: Option<f64>,
+    /// The protected URLs; the first is "the protected resource" of the scenarios.
+    pub resources: Vec<ResourceSection>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSection {
+    pub url: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The scopes a request with this method to this URL may need.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientUnderTestSection {
+    /// The client's command line, run once per scenario. Placeholders: `{resource_url}`,
+    /// `{state_dir}`, `{client_id}`, `{client_secret}`, `{claims_redirect_uri}`,
+    /// `{claim_token}`, `{claim_token_format}`, `{as_issuer}`, `{exe}`.
+    pub command: Vec<String>,
+    /// The client's identifier; the harness's AS registers it with these credentials.
+    pub client_id: String,
+    /// Absent for a public client.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub auth_method: Option<ClientAuthMethod>,
+    /// A loopback URI where the client takes the requesting party back after claims gathering.
+    #[serde(default)]
+    pub claims_redirect_uri: Option<String>,
+    /// Where the harness's AS and RS listen. Default: free loopback ports (the client learns
+    /// both from the resource URL and the RS's challenge).
+    #[serde(default)]
+    pub harness_as_listen: Option<String>,
+    #[serde(default)]
+    pub harness_rs_listen: Option<String>,
+    /// How long one run of the client may take. Default 60.
+    #[serde(default)]
+    pub run_timeout_secs: Option<f64>,
+}
+
+/// A resource server under test, as the run needs it.
+#[derive(Debug, Clone)]
+pub struct ResourceServerPlan {
+    pub resources: Vec<ProtectedResource>,
+    pub command: Vec<String>,
+    pub harness_as_listen: SocketAddr,
+    pub ready_timeout: Duration,
+}
+
+/// A client under test, as the run needs it.
+#[derive(Debug, Clone)]
+pub struct ClientPlan {
+    pub command: Vec<String>,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// `None` for a public client.
+    pub auth_method: Option<ClientAuthMethod>,
+    pub claims_redirect_uri: Option<String>,
+    pub harness_as_listen: SocketAddr,
+    pub harness_rs_listen: SocketAddr,
+    pub run_timeout: Duration,
+}
+
+pub fn resource_server(s: &ResourceServerSection) -> Result<ResourceServerPlan, String> {
+    if s.resources.is_empty() {
+        return Err("resource_server.resources is empty: name at least one protected URL".into());
+    }
+    let resources = s
+        .resources
+        .iter()
+        .map(|r| {
+            http_url("resource_server.resources.url", &r.url)?;
+            let method = r.method.clone().unwrap_or_else(|| "GET".into());
+            http::Method::from_bytes(method.as_bytes())
+                .map_err(|_| format!("resource_server.resources.method: {method:?}"))?;
+            Ok(ProtectedResource {
+                url: r.url.clone(),
+                method: method.to_ascii_uppercase(),
+                scopes: r.scopes.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if s.command.is_empty() && s.harness_as_listen.is_none() {
+        return Err(
+            "resource_server: give a command to start the RS, or harness_as_listen (the AS address the running RS trusts)"
+                .into(),
+        );
+    }
+    Ok(ResourceServerPlan {
+        resources,
+        command: s.command.clone(),
+        harness_as_listen: loopback("resource_server.harness_as_listen", &s.harness_as_listen)?,
+        ready_timeout: seconds(
+            "resource_server.ready_timeout_secs",
+            s.ready_timeout_secs.unwrap_or(DEFAULT_READY_SECS),
+        )?,
+    })
+}
+
+pub fn client(s: &ClientUnderTestSection) -> Result<ClientPlan, String> {
+    if s.command.is_empty() {
+        return Err("client.command is empty".into());
+    }
+    if s.client_id.is_empty() {
+        return Err("client.client_id is empty".into());
+    }
+    if let Some(uri) = &s.claims_redirect_uri {
+        let parsed = http_url("client.claims_redirect_uri", uri)?;
+        if parsed.host_str() != Some("127.0.0.1") {
+            return Err(format!(
+                "client.claims_redirect_uri must be a loopback (127.0.0.1) URI, not {uri:?}"
+            ));
+        }
+    }
+    Ok(ClientPlan {
+        command: s.command.clone(),
+        client_id: s.client_id.clone(),
+        client_secret: s.client_secret.clone(),
+        auth_method: s.client_secret.as_ref().map(|_| {
+            s.auth_method
+                .unwrap_or(ClientAuthMethod::ClientSecretBasic)
+        }),
+        claims_redirect_uri: s.claims_redirect_uri.clone(),
+        harness_as_listen: loopback("client.harness_as_listen", &s.harness_as_listen)?,
+        harness_rs_listen: loopback("client.harness_rs_listen", &s.harness_rs_listen)?,
+        run_timeout: seconds(
+            "client.run_timeout_secs",
+            s.run_timeout_secs
+                .unwrap_or(crate::harness::roles::client_under_test::DEFAULT_RUN_TIMEOUT.as_secs_f64()),
+        )?,
+    })
+}
+
+fn http_url(name: &str, value: &str) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(value).map_err(|e| format!("{name}: {value:?}: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("{name}: {value:?} is not an http(s) URL"));
+    }
+    Ok(parsed)
+}
+
+/// The harness's servers listen on loopback only.
+fn loopback(name: &str, value: &Option<String>) -> Result<SocketAddr, String> {
+    let addr: SocketAddr = value
+        .as_deref()
+        .unwrap_or("127.0.0.1:0")
+        .parse()
+        .map_err(|e| format!("{name}: {e}"))?;
+    if !addr.ip().is_loopback() {
+        return Err(format!("{name}: {addr} is not a loopback address"));
+    }
+    Ok(addr)
+}
+
+fn seconds(name: &str, secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && secs > 0.0 && secs <= 3600.0 {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!("{name} must be between 0 and 3600 seconds, not {secs}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_server_needs_resources_and_a_way_to_reach_it() {
+        let mut s = ResourceServerSection {
+            command: vec![],
+            harness_as_listen: None,
+            ready_timeout_secs: None,
+            resources: vec![ResourceSection {
+                url: "http://127.0.0.1:8080/r".into(),
+                method: None,
+                scopes: vec!["view".into()],
+            }],
+        };
+        assert!(resource_server(&s).unwrap_err().contains("command"));
+        s.harness_as_listen = Some("127.0.0.1:9400".into());
+        let plan = resource_server(&s).unwrap();
+        assert_eq!(plan.resources[0].method, "GET");
+        s.harness_as_listen = Some("10.0.0.1:9400".into());
+        assert!(resource_server(&s).unwrap_err().contains("loopback"));
+        s.resources.clear();
+        assert!(resource_server(&s).is_err());
+    }
+
+    #[test]
+    fn a_client_redirect_uri_must_be_loopback() {
+        let s = ClientUnderTestSection {
+            command: vec!["c".into()],
+            client_id: "c".into(),
+            client_secret: None,
+            auth_method: None,
+            claims_redirect_uri: Some("https://client.example.com/cb".into()),
+            harness_as_listen: None,
+            harness_rs_listen: None,
+            run_timeout_secs: None,
+        };
+        assert!(client(&s).unwrap_err().contains("loopback"));
+    }
+}
