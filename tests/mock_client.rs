@@ -43,7 +43,10 @@ impl Seen {
     }
 
     fn field(&self, name: &str) -> Option<String> {
-        self.form().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.form()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     fn header(&self, name: &str) -> Option<&str> {
@@ -178,7 +181,11 @@ impl World {
     }
 
     fn uma_client(&self, path: &str) -> ClientOptions {
-        ClientOptions::new(&self.resource(path), "uma-client", Some("uma-client-secret"))
+        ClientOptions::new(
+            &self.resource(path),
+            "uma-client",
+            Some("uma-client-secret"),
+        )
     }
 
     async fn control(&self, method: Method, path: &str, body: Option<Value>) -> Value {
@@ -323,11 +330,18 @@ fn with(mut options: ClientOptions, deviation: &str) -> ClientOptions {
 }
 
 fn query_of(url: &str) -> Vec<(String, String)> {
-    url::Url::parse(url).unwrap().query_pairs().into_owned().collect()
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 fn param(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
 }
 
 #[tokio::test]
@@ -340,23 +354,43 @@ async fn a_plain_grant_serves_the_resource_and_prints_no_secret() {
     assert_eq!(code, 0, "{lines:?}");
     let resource = w.resource(LAB_REPORT);
     assert_eq!(lines[0], format!("GET {resource} -> 401"));
-    assert!(lines.contains(&format!("GET {resource} with RPT -> 200")), "{lines:?}");
+    assert!(
+        lines.contains(&format!("GET {resource} with RPT -> 200")),
+        "{lines:?}"
+    );
     assert!(lines.last().unwrap().contains("complete blood count"));
     let requests = w.as_proxy.client_token_requests();
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.field("grant_type").as_deref(), Some(UMA_GRANT));
     assert!(request.field("ticket").is_some());
-    assert!(request.header("authorization").unwrap().starts_with("Basic "));
-    assert!(request.header("content-type").unwrap().starts_with("application/x-www-form-urlencoded"));
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(
+        request
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/x-www-form-urlencoded")
+    );
     let saved = std::fs::read_to_string(dir.path().join("uma-client-state.json")).unwrap();
     let rpt = serde_json::from_str::<Value>(&saved).unwrap()["issuers"][&w.as_proxy.base]["rpt"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(lines.iter().all(|l| !l.contains(&rpt) && !l.contains("uma-client-secret")));
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains(&rpt) && !l.contains("uma-client-secret"))
+    );
     let rs_seen = w.rs_proxy.seen();
-    assert_eq!(rs_seen[1].header("authorization"), Some(format!("Bearer {rpt}").as_str()));
+    assert_eq!(
+        rs_seen[1].header("authorization"),
+        Some(format!("Bearer {rpt}").as_str())
+    );
 
     // A second run presents the kept RPT straight away.
     let mut options = w.uma_client(LAB_REPORT);
@@ -373,10 +407,17 @@ async fn client_secret_post_and_denial() {
     options.auth_method = ClientAuth::Post;
     assert_eq!(run(options).await.0, 0);
     let request = &w.as_proxy.client_token_requests()[0];
-    assert_eq!(request.field("client_secret").as_deref(), Some("uma-client-secret"));
+    assert_eq!(
+        request.field("client_secret").as_deref(),
+        Some("uma-client-secret")
+    );
     assert!(request.header("authorization").is_none());
     // uma-stranger is granted nothing: request_denied, exit 1.
-    let stranger = ClientOptions::new(&w.resource(LAB_REPORT), "uma-stranger", Some("uma-stranger-secret"));
+    let stranger = ClientOptions::new(
+        &w.resource(LAB_REPORT),
+        "uma-stranger",
+        Some("uma-stranger-secret"),
+    );
     let (code, lines) = run(stranger).await;
     assert_eq!(code, 1, "{lines:?}");
     assert!(lines.last().unwrap().starts_with("error: "), "{lines:?}");
@@ -384,10 +425,23 @@ async fn client_secret_post_and_denial() {
 
 #[tokio::test]
 async fn transport_failures_and_bad_options_exit_2() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (code, lines) = run(ClientOptions::new(&format!("http://127.0.0.1:{port}/x"), "c", None)).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, lines) = run(ClientOptions::new(
+        &format!("http://127.0.0.1:{port}/x"),
+        "c",
+        None,
+    ))
+    .await;
     assert_eq!(code, 2, "{lines:?}");
-    let (code, _) = run(with(ClientOptions::new("http://127.0.0.1:1/x", "c", None), "nope")).await;
+    let (code, _) = run(with(
+        ClientOptions::new("http://127.0.0.1:1/x", "c", None),
+        "nope",
+    ))
+    .await;
     assert_eq!(code, 2);
 }
 
@@ -409,7 +463,10 @@ async fn pushed_claims_then_pct_reuse_and_upgrade() {
     assert!(requests[0].field("claim_token").is_none());
     assert_ne!(requests[0].field("ticket"), requests[1].field("ticket"));
     assert_eq!(requests[1].field("claim_token"), Some(token));
-    assert_eq!(requests[1].field("claim_token_format").as_deref(), Some(ID_TOKEN));
+    assert_eq!(
+        requests[1].field("claim_token_format").as_deref(),
+        Some(ID_TOKEN)
+    );
     assert!(lines.iter().all(|l| !l.contains("pct")), "{lines:?}");
 
     let mut later = w.uma_client(OTHER_LAB_REPORT);
@@ -418,8 +475,14 @@ async fn pushed_claims_then_pct_reuse_and_upgrade() {
     assert_eq!(code, 0, "{lines:?}");
     let third = &w.as_proxy.client_token_requests()[2];
     assert!(third.field("pct").is_some(), "the PCT is reused");
-    assert!(third.field("rpt").is_some(), "the RPT is offered for upgrading");
-    assert!(lines.iter().any(|l| l.ends_with("RPT issued (upgraded)")), "{lines:?}");
+    assert!(
+        third.field("rpt").is_some(),
+        "the RPT is offered for upgrading"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with("RPT issued (upgraded)")),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
@@ -448,7 +511,10 @@ async fn claims_interaction_with_state_and_unknown_parameters_ignored() {
     let client_id = options.client_id.clone();
     let mut running = Running::start(options);
     let url = running.browser_url().await;
-    assert!(url.starts_with(&format!("{}/claims?", w.as_proxy.base)), "{url}");
+    assert!(
+        url.starts_with(&format!("{}/claims?", w.as_proxy.base)),
+        "{url}"
+    );
     let query = query_of(&url);
     assert_eq!(param(&query, "client_id"), Some(client_id));
     assert_eq!(param(&query, "claims_redirect_uri"), Some(redirect.clone()));
@@ -470,7 +536,10 @@ async fn claims_interaction_with_state_and_unknown_parameters_ignored() {
 
 /// Drives one claims interaction with the browser's redirect back rewritten by `tamper`: the
 /// run's exit code and the page status the browser got.
-async fn interaction_with(deviation: Option<&str>, tamper: fn(String) -> String) -> (i32, StatusCode) {
+async fn interaction_with(
+    deviation: Option<&str>,
+    tamper: fn(String) -> String,
+) -> (i32, StatusCode) {
     let w = World::start(&[]).await;
     w.lab_reports_need_a_doctor().await;
     let (mut options, _) = w.registered_client().await;
@@ -487,7 +556,13 @@ fn forged_state(back: String) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .into_owned()
-        .map(|(k, v)| if k == "state" { (k, "forged".to_string()) } else { (k, v) })
+        .map(|(k, v)| {
+            if k == "state" {
+                (k, "forged".to_string())
+            } else {
+                (k, v)
+            }
+        })
         .collect();
     url.query_pairs_mut().clear().extend_pairs(pairs);
     url.to_string()
@@ -495,7 +570,10 @@ fn forged_state(back: String) -> String {
 
 #[tokio::test]
 async fn a_wrong_state_is_refused_unless_state_is_not_checked() {
-    assert_eq!(interaction_with(None, forged_state).await, (4, StatusCode::BAD_REQUEST));
+    assert_eq!(
+        interaction_with(None, forged_state).await,
+        (4, StatusCode::BAD_REQUEST)
+    );
     assert_eq!(
         interaction_with(Some("state-not-checked"), forged_state).await,
         (0, StatusCode::OK)
@@ -534,17 +612,30 @@ async fn interaction_url_deviations() {
     let (url, _, _) = interaction_url("no-claims-redirect-uri").await;
     assert_eq!(param(&query_of(&url), "claims_redirect_uri"), None);
     let (url, _, _) = interaction_url("relative-claims-redirect-uri").await;
-    assert_eq!(param(&query_of(&url), "claims_redirect_uri").as_deref(), Some("/claims-cb"));
+    assert_eq!(
+        param(&query_of(&url), "claims_redirect_uri").as_deref(),
+        Some("/claims-cb")
+    );
     let (url, redirect, _) = interaction_url("fragment-in-claims-redirect-uri").await;
-    assert_eq!(param(&query_of(&url), "claims_redirect_uri"), Some(format!("{redirect}#claims")));
+    assert_eq!(
+        param(&query_of(&url), "claims_redirect_uri"),
+        Some(format!("{redirect}#claims"))
+    );
     let (url, redirect, _) = interaction_url("unencoded-redirect-query").await;
-    assert!(url.contains(&format!("claims_redirect_uri={redirect}&")), "{url}");
+    assert!(
+        url.contains(&format!("claims_redirect_uri={redirect}&")),
+        "{url}"
+    );
     let (url, _, _) = interaction_url("no-state").await;
     assert_eq!(param(&query_of(&url), "state"), None);
     let (url, _, _) = interaction_url("guessable-state").await;
     assert_eq!(param(&query_of(&url), "state").as_deref(), Some("1"));
     let (url, _, client_id) = interaction_url("state-exposes-client-id").await;
-    assert!(param(&query_of(&url), "state").unwrap().starts_with(&format!("{client_id}.")));
+    assert!(
+        param(&query_of(&url), "state")
+            .unwrap()
+            .starts_with(&format!("{client_id}."))
+    );
 }
 
 #[tokio::test]
@@ -559,11 +650,20 @@ async fn request_submitted_is_polled_after_the_interval() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    w.control(Method::POST, &format!("/_mock/requests/{request_id}/approve"), None)
-        .await;
+    w.control(
+        Method::POST,
+        &format!("/_mock/requests/{request_id}/approve"),
+        None,
+    )
+    .await;
     let (code, lines) = running.finish().await;
     assert_eq!(code, 0, "{lines:?}");
-    assert!(lines.iter().any(|l| l == "waiting 1 s before polling again"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "waiting 1 s before polling again"),
+        "{lines:?}"
+    );
     let requests = w.as_proxy.client_token_requests();
     for pair in requests.windows(2) {
         assert!(pair[1].at - pair[0].at >= Duration::from_secs(1));
@@ -638,8 +738,15 @@ async fn token_request_shape_deviations() {
     let (code, _) = run(with(w.uma_client(LAB_REPORT), "json-token-request")).await;
     assert_ne!(code, 0);
     let last = w.as_proxy.client_token_requests().pop().unwrap();
-    assert!(last.header("content-type").unwrap().starts_with("application/json"));
-    assert_eq!(serde_json::from_str::<Value>(&last.body).unwrap()["grant_type"], UMA_GRANT);
+    assert!(
+        last.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&last.body).unwrap()["grant_type"],
+        UMA_GRANT
+    );
 
     let (code, _) = run(with(w.uma_client(LAB_REPORT), "no-client-auth")).await;
     assert_eq!(code, 1);
@@ -655,11 +762,39 @@ async fn token_request_shape_deviations() {
     let (code, _) = run(with(w.uma_client(LAB_REPORT), "token-request-to-issuer")).await;
     assert_ne!(code, 0);
     assert_eq!(count(&w), before, "nothing reached the token endpoint");
-    assert!(w.as_proxy.seen().iter().any(|s| s.method == Method::POST && s.path == "/"));
+    assert!(
+        w.as_proxy
+            .seen()
+            .iter()
+            .any(|s| s.method == Method::POST && s.path == "/")
+    );
 
     let (code, _) = run(with(w.uma_client(LAB_REPORT), "rpt-in-query")).await;
     assert_eq!(code, 1, "the RS never sees a bearer token");
     let last = w.rs_proxy.seen().pop().unwrap();
     assert!(last.header("authorization").is_none());
     assert!(last.query.unwrap().starts_with("access_token="));
+}
+
+#[tokio::test]
+async fn an_expired_rpt_is_refreshed_once() {
+    let w = World::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = w.uma_client(LAB_REPORT);
+    options.state_dir = Some(dir.path().to_path_buf());
+    assert_eq!(run(options.clone()).await.0, 0);
+    w.control(
+        Method::POST,
+        "/_mock/clock",
+        Some(json!({"advance_secs": 600})),
+    )
+    .await;
+    let (code, lines) = run(options).await;
+    assert_eq!(code, 0, "{lines:?}");
+    let last = w.as_proxy.client_token_requests().pop().unwrap();
+    assert_eq!(last.field("grant_type").as_deref(), Some("refresh_token"));
+    assert!(
+        lines.iter().any(|l| l.contains("(refresh_token) -> 200")),
+        "{lines:?}"
+    );
 }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::args::{
     Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockClientAction, MockClientArgs,
-    MockClientGetArgs, MockCommand, MockHookArgs, MockRsArgs, RequirementsArgs, RunArgs, ValidateArgs,
+    MockClientGetArgs, MockCommand, MockHookArgs, MockRsArgs, RequirementsArgs, RunArgs,
+    ValidateArgs,
 };
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
 use crate::mock::resource_server::{MockRs, MockRsConfig, RsFixtures};

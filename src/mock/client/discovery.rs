@@ -11,7 +11,10 @@ pub(crate) struct Discovery {
 
 /// `{as_uri}/.well-known/uma2-configuration`, with the as_uri's trailing slash dropped.
 pub(crate) fn url(as_uri: &str) -> String {
-    format!("{}/.well-known/uma2-configuration", as_uri.trim_end_matches('/'))
+    format!(
+        "{}/.well-known/uma2-configuration",
+        as_uri.trim_end_matches('/')
+    )
 }
 
 pub(crate) async fn fetch(http: &reqwest::Client, as_uri: &str) -> Result<Discovery, ClientError> {

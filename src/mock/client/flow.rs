@@ -106,7 +106,10 @@ impl<'o> Run<'o> {
                     answer.status
                 )));
             }
-            if presented.as_ref().is_some_and(|(_, o)| *o == Origin::Issued) {
+            if presented
+                .as_ref()
+                .is_some_and(|(_, o)| *o == Origin::Issued)
+            {
                 return Err(ClientError::Refused(
                     "the resource server refused the RPT just issued".into(),
                 ));
@@ -204,9 +207,7 @@ impl<'o> Run<'o> {
         let grant = Grant::Refresh { refresh_token };
         match self.token_request(&endpoint, &grant).await? {
             TokenAnswer::Issued {
-                rpt,
-                refresh_token,
-                ..
+                rpt, refresh_token, ..
             } => {
                 let kept = rpt.clone();
                 self.store.update(as_uri, |held| {
@@ -218,7 +219,8 @@ impl<'o> Run<'o> {
                 Ok(Some(kept))
             }
             _ => {
-                self.store.update(as_uri, |held| held.refresh_token = None)?;
+                self.store
+                    .update(as_uri, |held| held.refresh_token = None)?;
                 Ok(None)
             }
         }
@@ -392,7 +394,8 @@ impl<'o> Run<'o> {
             deviations: self.deviations,
         };
         let listening = listener::listen(&target, expected).await?;
-        self.out.line(format!("open in a browser to continue: {url}"));
+        self.out
+            .line(format!("open in a browser to continue: {url}"));
         let returned = listening
             .wait(self.options.timeouts.claims_interaction)
             .await?;

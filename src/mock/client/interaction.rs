@@ -34,7 +34,11 @@ pub(crate) fn url(request: &Request<'_>, deviations: DeviationSet) -> Result<Str
         params.push(("state", state.to_string()));
     }
     if deviations.has(Deviation::UnencodedRedirectQuery) {
-        let glue = if request.endpoint.contains('?') { '&' } else { '?' };
+        let glue = if request.endpoint.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         let raw: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         return Ok(format!("{}{glue}{}", request.endpoint, raw.join("&")));
     }
@@ -92,7 +96,12 @@ pub(crate) fn read_return(
     params: &[(String, String)],
     expected: &Expectation,
 ) -> Result<Returned, ClientError> {
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     if !expected.deviations.has(Deviation::StateNotChecked) {
         let matches = match (expected.state.as_deref(), get("state")) {
             (Some(sent), Some(got)) => state::same(sent, got),
@@ -106,7 +115,10 @@ pub(crate) fn read_return(
             ));
         }
     }
-    if expected.deviations.has(Deviation::RejectsUnknownRedirectParams) {
+    if expected
+        .deviations
+        .has(Deviation::RejectsUnknownRedirectParams)
+    {
         if let Some((name, _)) = params.iter().find(|(k, _)| {
             !KNOWN.contains(&k.as_str()) && !expected.own_params.iter().any(|o| o == k)
         }) {
@@ -157,17 +169,30 @@ mod tests {
             url,
             "http://as/claims?lang=en&client_id=c+1&ticket=t%261&claims_redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb%3Fx%3D1&state=s"
         );
-        let raw = super::url(&request("http://as/claims"), set(&["unencoded-redirect-query"]))
-            .unwrap();
-        assert!(raw.ends_with("?client_id=c 1&ticket=t&1&claims_redirect_uri=http://127.0.0.1:9/cb?x=1&state=s"));
-        let relative =
-            super::url(&request("http://as/c"), set(&["relative-claims-redirect-uri"])).unwrap();
-        assert!(relative.contains("claims_redirect_uri=%2Fcb%3Fx%3D1&"), "{relative}");
+        let raw = super::url(
+            &request("http://as/claims"),
+            set(&["unencoded-redirect-query"]),
+        )
+        .unwrap();
+        assert!(raw.ends_with(
+            "?client_id=c 1&ticket=t&1&claims_redirect_uri=http://127.0.0.1:9/cb?x=1&state=s"
+        ));
+        let relative = super::url(
+            &request("http://as/c"),
+            set(&["relative-claims-redirect-uri"]),
+        )
+        .unwrap();
+        assert!(
+            relative.contains("claims_redirect_uri=%2Fcb%3Fx%3D1&"),
+            "{relative}"
+        );
         assert!(super::url(&request("not a url"), set(&[])).is_err());
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -177,21 +202,42 @@ mod tests {
             own_params: vec!["x".into()],
             deviations: set(&[]),
         };
-        let ok = read_return(&pairs(&[("x", "1"), ("ticket", "t2"), ("state", "s"), ("new", "?")]), &expected)
-            .unwrap();
+        let ok = read_return(
+            &pairs(&[("x", "1"), ("ticket", "t2"), ("state", "s"), ("new", "?")]),
+            &expected,
+        )
+        .unwrap();
         assert_eq!(ok.ticket, "t2");
-        for bad in [vec![("ticket", "t2")], vec![("ticket", "t2"), ("state", "z")]] {
+        for bad in [
+            vec![("ticket", "t2")],
+            vec![("ticket", "t2"), ("state", "z")],
+        ] {
             let err = read_return(&pairs(&bad), &expected).unwrap_err();
             assert_eq!(err.exit_code(), 4);
         }
-        let err = read_return(&pairs(&[("state", "s"), ("error", "access_denied")]), &expected)
-            .unwrap_err();
+        let err = read_return(
+            &pairs(&[("state", "s"), ("error", "access_denied")]),
+            &expected,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("access_denied"));
         let strict = Expectation {
             deviations: set(&["rejects-unknown-redirect-params"]),
             ..expected
         };
-        assert!(read_return(&pairs(&[("x", "1"), ("ticket", "t"), ("state", "s")]), &strict).is_ok());
-        assert!(read_return(&pairs(&[("ticket", "t"), ("state", "s"), ("new", "1")]), &strict).is_err());
+        assert!(
+            read_return(
+                &pairs(&[("x", "1"), ("ticket", "t"), ("state", "s")]),
+                &strict
+            )
+            .is_ok()
+        );
+        assert!(
+            read_return(
+                &pairs(&[("ticket", "t"), ("state", "s"), ("new", "1")]),
+                &strict
+            )
+            .is_err()
+        );
     }
 }

@@ -66,10 +66,18 @@ pub(crate) struct Listening {
 }
 
 /// Binds before the URL is shown, so the user agent never finds the port closed.
-pub(crate) async fn listen(target: &Target, expected: Expectation) -> Result<Listening, ClientError> {
-    let listener = tokio::net::TcpListener::bind(target.addr).await.map_err(|e| {
-        ClientError::Failure(format!("cannot listen on {} for the claims redirect: {e}", target.addr))
-    })?;
+pub(crate) async fn listen(
+    target: &Target,
+    expected: Expectation,
+) -> Result<Listening, ClientError> {
+    let listener = tokio::net::TcpListener::bind(target.addr)
+        .await
+        .map_err(|e| {
+            ClientError::Failure(format!(
+                "cannot listen on {} for the claims redirect: {e}",
+                target.addr
+            ))
+        })?;
     let (sender, outcome) = oneshot::channel();
     let shared = Arc::new(Shared {
         path: target.path.clone(),
@@ -121,7 +129,11 @@ impl Listening {
 
 async fn arrive(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     if uri.path() != shared.path {
-        return (StatusCode::NOT_FOUND, Html(page("Not found", "Nothing here."))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Html(page("Not found", "Nothing here.")),
+        )
+            .into_response();
     }
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())

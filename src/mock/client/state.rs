@@ -24,8 +24,7 @@ pub(crate) fn new_state(deviations: DeviationSet, client_id: &str, number: u32) 
 /// Compares without an early exit, so that timing tells nothing about how much matched.
 pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -45,7 +44,10 @@ mod tests {
         assert!(!a.contains('c') || a != "c");
         let set = |n: &str| DeviationSet::parse(&[n.to_string()]).unwrap();
         assert_eq!(new_state(set("no-state"), "c", 1), None);
-        assert_eq!(new_state(set("guessable-state"), "c", 2).as_deref(), Some("2"));
+        assert_eq!(
+            new_state(set("guessable-state"), "c", 2).as_deref(),
+            Some("2")
+        );
         assert!(
             new_state(set("state-exposes-client-id"), "my-client", 1)
                 .unwrap()

@@ -50,9 +50,8 @@ impl Store {
         };
         let file = dir.join(FILE_NAME);
         let saved = match std::fs::read_to_string(&file) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                ClientError::Failure(format!("state file {}: {e}", file.display()))
-            })?,
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| ClientError::Failure(format!("state file {}: {e}", file.display())))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Saved::default(),
             Err(e) => {
                 return Err(ClientError::Failure(format!(
@@ -97,9 +96,8 @@ impl Store {
         let Some(file) = &self.file else {
             return Ok(());
         };
-        let fail = |e: std::io::Error| {
-            ClientError::Failure(format!("state file {}: {e}", file.display()))
-        };
+        let fail =
+            |e: std::io::Error| ClientError::Failure(format!("state file {}: {e}", file.display()));
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }

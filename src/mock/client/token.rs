@@ -158,7 +158,11 @@ pub(crate) async fn request(
     } else {
         builder.form(&fields)
     };
-    let answer = wire::send(builder.header("accept", "application/json"), "token request").await?;
+    let answer = wire::send(
+        builder.header("accept", "application/json"),
+        "token request",
+    )
+    .await?;
     let body = answer.json_object("token endpoint")?;
     Ok((answer.status, classify(answer.status, &body)?))
 }
@@ -166,9 +170,13 @@ pub(crate) async fn request(
 fn classify(status: u16, body: &Map<String, Value>) -> Result<TokenAnswer, ClientError> {
     let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
     if status == 200 {
-        let rpt = text("access_token").filter(|t| !t.is_empty()).ok_or_else(|| {
-            ClientError::Failure("the token endpoint answered 200 without an access_token".into())
-        })?;
+        let rpt = text("access_token")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ClientError::Failure(
+                    "the token endpoint answered 200 without an access_token".into(),
+                )
+            })?;
         return Ok(TokenAnswer::Issued {
             rpt,
             pct: text("pct"),
@@ -228,7 +236,14 @@ mod tests {
         let names: Vec<_> = plain.iter().map(|(k, _)| *k).collect();
         assert_eq!(
             names,
-            ["grant_type", "ticket", "claim_token", "claim_token_format", "rpt", "scope"]
+            [
+                "grant_type",
+                "ticket",
+                "claim_token",
+                "claim_token_format",
+                "rpt",
+                "scope"
+            ]
         );
         assert_eq!(plain[0].1, UMA_GRANT);
         let bent = fields(
@@ -250,19 +265,37 @@ mod tests {
     fn answers_are_classified_without_panicking() {
         let obj = |v: Value| v.as_object().unwrap().clone();
         assert!(matches!(
-            classify(200, &obj(serde_json::json!({"access_token": "x", "upgraded": true}))),
+            classify(
+                200,
+                &obj(serde_json::json!({"access_token": "x", "upgraded": true}))
+            ),
             Ok(TokenAnswer::Issued { upgraded: true, .. })
         ));
         assert!(classify(200, &obj(serde_json::json!({"access_token": 1}))).is_err());
         assert!(classify(400, &obj(serde_json::json!({}))).is_err());
         assert!(matches!(
-            classify(403, &obj(serde_json::json!({"error": "need_info", "ticket": "n", "redirect_user": true}))),
-            Ok(TokenAnswer::NeedInfo { redirect_user: true, required_claims: false, .. })
+            classify(
+                403,
+                &obj(
+                    serde_json::json!({"error": "need_info", "ticket": "n", "redirect_user": true})
+                )
+            ),
+            Ok(TokenAnswer::NeedInfo {
+                redirect_user: true,
+                required_claims: false,
+                ..
+            })
         ));
         assert!(matches!(
-            classify(403, &obj(serde_json::json!({"error": "request_submitted", "interval": "x"}))),
+            classify(
+                403,
+                &obj(serde_json::json!({"error": "request_submitted", "interval": "x"}))
+            ),
             Ok(TokenAnswer::Submitted { interval: None, .. })
         ));
-        assert_eq!(basic("a b", "c:d"), format!("Basic {}", STANDARD.encode("a+b:c%3Ad")));
+        assert_eq!(
+            basic("a b", "c:d"),
+            format!("Basic {}", STANDARD.encode("a+b:c%3Ad"))
+        );
     }
 }
