@@ -12,7 +12,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use mock_grant_common::{ID_TOKEN, UMA_GRANT, carol, hidden_fields, http_client, login, mint};
+use mock_grant_common::{
+    ID_TOKEN, UMA_GRANT, carol, hidden_fields, http_client, login, mint, param,
+};
 use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 use uma_conformance::mock::authorization_server::{Fixtures, MockAs, MockAsConfig};
@@ -180,6 +182,13 @@ impl World {
         format!("{}{path}", self.rs_proxy.base)
     }
 
+    /// uma-client keeping its tokens in `dir`.
+    fn uma_client_keeping(&self, path: &str, dir: &tempfile::TempDir) -> ClientOptions {
+        let mut options = self.uma_client(path);
+        options.state_dir = Some(dir.path().to_path_buf());
+        options
+    }
+
     fn uma_client(&self, path: &str) -> ClientOptions {
         ClientOptions::new(
             &self.resource(path),
@@ -329,6 +338,11 @@ fn with(mut options: ClientOptions, deviation: &str) -> ClientOptions {
     options
 }
 
+/// One parameter of a URL's query, decoded.
+fn query_param(url: &str, name: &str) -> Option<String> {
+    param(&query_of(url), name).map(str::to_string)
+}
+
 fn query_of(url: &str) -> Vec<(String, String)> {
     url::Url::parse(url)
         .unwrap()
@@ -337,19 +351,11 @@ fn query_of(url: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn param(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-}
-
 #[tokio::test]
 async fn a_plain_grant_serves_the_resource_and_prints_no_secret() {
     let w = World::start(&[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut options = w.uma_client(LAB_REPORT);
-    options.state_dir = Some(dir.path().to_path_buf());
+    let options = w.uma_client_keeping(LAB_REPORT, &dir);
     let (code, lines) = run(options).await;
     assert_eq!(code, 0, "{lines:?}");
     let resource = w.resource(LAB_REPORT);
@@ -393,8 +399,7 @@ async fn a_plain_grant_serves_the_resource_and_prints_no_secret() {
     );
 
     // A second run presents the kept RPT straight away.
-    let mut options = w.uma_client(LAB_REPORT);
-    options.state_dir = Some(dir.path().to_path_buf());
+    let options = w.uma_client_keeping(LAB_REPORT, &dir);
     let (code, lines) = run(options).await;
     assert_eq!(code, 0, "{lines:?}");
     assert_eq!(lines[0], format!("GET {resource} with RPT -> 200"));
@@ -453,9 +458,8 @@ async fn pushed_claims_then_pct_reuse_and_upgrade() {
     w.lab_reports_need_a_doctor().await;
     let token = w.carol_id_token().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut options = w.uma_client(LAB_REPORT);
+    let mut options = w.uma_client_keeping(LAB_REPORT, &dir);
     options.claim_token = Some((ID_TOKEN.to_string(), token.clone()));
-    options.state_dir = Some(dir.path().to_path_buf());
     let (code, lines) = run(options).await;
     assert_eq!(code, 0, "{lines:?}");
     let requests = w.as_proxy.client_token_requests();
@@ -469,8 +473,7 @@ async fn pushed_claims_then_pct_reuse_and_upgrade() {
     );
     assert!(lines.iter().all(|l| !l.contains("pct")), "{lines:?}");
 
-    let mut later = w.uma_client(OTHER_LAB_REPORT);
-    later.state_dir = Some(dir.path().to_path_buf());
+    let later = w.uma_client_keeping(OTHER_LAB_REPORT, &dir);
     let (code, lines) = run(later.clone()).await;
     assert_eq!(code, 0, "{lines:?}");
     let third = &w.as_proxy.client_token_requests()[2];
@@ -491,12 +494,10 @@ async fn never_reuses_pct_and_never_upgrades() {
         let w = World::start(&[]).await;
         w.lab_reports_need_a_doctor().await;
         let dir = tempfile::tempdir().unwrap();
-        let mut options = w.uma_client(LAB_REPORT);
+        let mut options = w.uma_client_keeping(LAB_REPORT, &dir);
         options.claim_token = Some((ID_TOKEN.to_string(), w.carol_id_token().await));
-        options.state_dir = Some(dir.path().to_path_buf());
         assert_eq!(run(options).await.0, 0);
-        let mut later = with(w.uma_client(OTHER_LAB_REPORT), deviation);
-        later.state_dir = Some(dir.path().to_path_buf());
+        let later = with(w.uma_client_keeping(OTHER_LAB_REPORT, &dir), deviation);
         run(later).await;
         let third = &w.as_proxy.client_token_requests()[2];
         assert!(third.field(field).is_none(), "{deviation}: {}", third.body);
@@ -515,11 +516,13 @@ async fn claims_interaction_with_state_and_unknown_parameters_ignored() {
         url.starts_with(&format!("{}/claims?", w.as_proxy.base)),
         "{url}"
     );
-    let query = query_of(&url);
-    assert_eq!(param(&query, "client_id"), Some(client_id));
-    assert_eq!(param(&query, "claims_redirect_uri"), Some(redirect.clone()));
-    let ticket = param(&query, "ticket").unwrap();
-    let state = param(&query, "state").unwrap();
+    assert_eq!(query_param(&url, "client_id"), Some(client_id));
+    assert_eq!(
+        query_param(&url, "claims_redirect_uri"),
+        Some(redirect.clone())
+    );
+    let ticket = query_param(&url, "ticket").unwrap();
+    let state = query_param(&url, "state").unwrap();
     assert_eq!(state.len(), 22, "128 random bits, base64url");
     let back = w.log_in_as_carol(&url).await;
     assert!(back.starts_with(&redirect));
@@ -529,7 +532,7 @@ async fn claims_interaction_with_state_and_unknown_parameters_ignored() {
     let (code, lines) = running.finish().await;
     assert_eq!(code, 0, "{lines:?}");
     let last = w.as_proxy.client_token_requests().pop().unwrap();
-    let returned = param(&query_of(&back), "ticket");
+    let returned = query_param(&back, "ticket");
     assert_eq!(last.field("ticket"), returned);
     assert_ne!(returned, Some(ticket));
 }
@@ -606,19 +609,19 @@ async fn interaction_url(deviation: &str) -> (String, String, String) {
 #[tokio::test]
 async fn interaction_url_deviations() {
     let (url, _, _) = interaction_url("no-client-id-in-redirect").await;
-    assert_eq!(param(&query_of(&url), "client_id"), None);
+    assert_eq!(query_param(&url, "client_id"), None);
     let (url, _, _) = interaction_url("no-ticket-in-redirect").await;
-    assert_eq!(param(&query_of(&url), "ticket"), None);
+    assert_eq!(query_param(&url, "ticket"), None);
     let (url, _, _) = interaction_url("no-claims-redirect-uri").await;
-    assert_eq!(param(&query_of(&url), "claims_redirect_uri"), None);
+    assert_eq!(query_param(&url, "claims_redirect_uri"), None);
     let (url, _, _) = interaction_url("relative-claims-redirect-uri").await;
     assert_eq!(
-        param(&query_of(&url), "claims_redirect_uri").as_deref(),
+        query_param(&url, "claims_redirect_uri").as_deref(),
         Some("/claims-cb")
     );
     let (url, redirect, _) = interaction_url("fragment-in-claims-redirect-uri").await;
     assert_eq!(
-        param(&query_of(&url), "claims_redirect_uri"),
+        query_param(&url, "claims_redirect_uri"),
         Some(format!("{redirect}#claims"))
     );
     let (url, redirect, _) = interaction_url("unencoded-redirect-query").await;
@@ -627,12 +630,12 @@ async fn interaction_url_deviations() {
         "{url}"
     );
     let (url, _, _) = interaction_url("no-state").await;
-    assert_eq!(param(&query_of(&url), "state"), None);
+    assert_eq!(query_param(&url, "state"), None);
     let (url, _, _) = interaction_url("guessable-state").await;
-    assert_eq!(param(&query_of(&url), "state").as_deref(), Some("1"));
+    assert_eq!(query_param(&url, "state").as_deref(), Some("1"));
     let (url, _, client_id) = interaction_url("state-exposes-client-id").await;
     assert!(
-        param(&query_of(&url), "state")
+        query_param(&url, "state")
             .unwrap()
             .starts_with(&format!("{client_id}."))
     );
@@ -780,8 +783,7 @@ async fn token_request_shape_deviations() {
 async fn an_expired_rpt_is_refreshed_once() {
     let w = World::start(&[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut options = w.uma_client(LAB_REPORT);
-    options.state_dir = Some(dir.path().to_path_buf());
+    let options = w.uma_client_keeping(LAB_REPORT, &dir);
     assert_eq!(run(options.clone()).await.0, 0);
     w.control(
         Method::POST,

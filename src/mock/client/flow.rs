@@ -209,14 +209,9 @@ impl<'o> Run<'o> {
             TokenAnswer::Issued {
                 rpt, refresh_token, ..
             } => {
-                let kept = rpt.clone();
-                self.store.update(as_uri, |held| {
-                    held.rpt = Some(rpt);
-                    if refresh_token.is_some() {
-                        held.refresh_token = refresh_token;
-                    }
-                })?;
-                Ok(Some(kept))
+                self.store
+                    .keep_issued(as_uri, rpt.clone(), None, refresh_token)?;
+                Ok(Some(rpt))
             }
             _ => {
                 self.store
@@ -279,17 +274,9 @@ impl<'o> Run<'o> {
                     refresh_token,
                     ..
                 } => {
-                    let kept = rpt.clone();
-                    self.store.update(as_uri, |held| {
-                        held.rpt = Some(rpt);
-                        if pct.is_some() {
-                            held.pct = pct;
-                        }
-                        if refresh_token.is_some() {
-                            held.refresh_token = refresh_token;
-                        }
-                    })?;
-                    return Ok(kept);
+                    self.store
+                        .keep_issued(as_uri, rpt.clone(), pct, refresh_token)?;
+                    return Ok(rpt);
                 }
                 TokenAnswer::NeedInfo {
                     ticket: new_ticket,

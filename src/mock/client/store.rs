@@ -90,6 +90,22 @@ impl Store {
         self.save()
     }
 
+    /// Keeps a newly issued RPT, and the PCT and refresh token that came with it; an answer
+    /// without them leaves the ones held before.
+    pub(crate) fn keep_issued(
+        &mut self,
+        issuer: &str,
+        rpt: String,
+        pct: Option<String>,
+        refresh_token: Option<String>,
+    ) -> Result<(), ClientError> {
+        self.update(issuer, |held| {
+            held.rpt = Some(rpt);
+            held.pct = pct.or(held.pct.take());
+            held.refresh_token = refresh_token.or(held.refresh_token.take());
+        })
+    }
+
     /// Writes a temporary file (owner-only on unix) and renames it over the old one, so that an
     /// interrupted run never leaves half a file.
     pub(crate) fn save(&self) -> Result<(), ClientError> {
