@@ -118,6 +118,65 @@ pub enum MockCommand {
     /// (create-policy, change-policy, delete-policy, approve-request, deny-request,
     /// list-requests), performs it on the mock's control API and prints one JSON result line.
     Hook(MockHookArgs),
+    /// The reference UMA client: `get URL` asks a resource server for a resource and follows
+    /// the UMA grant (exit 0 served, 1 refused, 2 failure, 3 need_info unanswerable, 4 claims
+    /// redirect refused); `--list-deviations` lists its deviations.
+    Client(MockClientArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MockClientArgs {
+    #[command(subcommand)]
+    pub action: Option<MockClientAction>,
+    /// List the client's deviations and the ids each breaks.
+    #[arg(long)]
+    pub list_deviations: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MockClientAction {
+    /// Request a protected resource, obtaining an RPT the UMA way when challenged.
+    Get(MockClientGetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MockClientGetArgs {
+    /// The resource's URL.
+    pub resource_url: String,
+    /// The client's identifier at the authorization server.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// The client's secret; without it the client is public.
+    #[arg(long, value_name = "SECRET")]
+    pub client_secret: Option<String>,
+    /// How to send the secret: client_secret_basic or client_secret_post.
+    #[arg(long, value_name = "METHOD", default_value = "client_secret_basic")]
+    pub auth_method: String,
+    /// Loopback http://127.0.0.1:PORT/path to listen on during claims interaction.
+    #[arg(long, value_name = "URI")]
+    pub claims_redirect_uri: Option<String>,
+    /// Format of --claim-token (e.g. the OpenID ID token URI).
+    #[arg(long, value_name = "FORMAT", requires = "claim_token")]
+    pub claim_token_format: Option<String>,
+    /// A claim token to push when the AS asks for claims.
+    #[arg(long, value_name = "TOKEN", requires = "claim_token_format")]
+    pub claim_token: Option<String>,
+    /// Folder keeping PCTs, RPTs and refresh tokens between runs.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// PEM CA certificate(s) to trust besides the system roots (repeatable).
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+    /// Scopes to request at the token endpoint (space-separated, registered beforehand).
+    #[arg(long, value_name = "SCOPES")]
+    pub scope: Option<String>,
+    /// HTTP method for the resource.
+    #[arg(long, value_name = "METHOD", default_value = "GET")]
+    pub method: String,
+    /// Switch on a client deviation (repeatable); see `mock client --list-deviations`.
+    #[arg(long = "deviate", value_name = "NAME")]
+    pub deviations: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::args::{
-    Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockCommand, MockHookArgs, MockRsArgs,
-    RequirementsArgs, RunArgs, ValidateArgs,
+    Cli, Command, DiffArgs, ExplainArgs, MockAsArgs, MockClientAction, MockClientArgs,
+    MockClientGetArgs, MockCommand, MockHookArgs, MockRsArgs, RequirementsArgs, RunArgs,
+    ValidateArgs,
 };
 use crate::mock::authorization_server::{self as mock_as, Fixtures, MockAs, MockAsConfig};
 use crate::mock::resource_server::{MockRs, MockRsConfig, RsFixtures};
@@ -29,6 +30,9 @@ pub async fn dispatch(cli: Cli) -> i32 {
         Command::Mock {
             mock: MockCommand::Hook(args),
         } => mock_hook_command(args).await,
+        Command::Mock {
+            mock: MockCommand::Client(args),
+        } => mock_client_command(args).await,
         Command::Requirements(args) => requirements_command(args),
         Command::Deviations => deviations_command(),
         Command::Validate(args) => validate_command(args),
@@ -481,7 +485,80 @@ fn deviations_command() -> i32 {
         let _ = writeln!(out, "{:<44} breaks {}", d.name, d.breaks.join(", "));
         let _ = writeln!(out, "{:<44} {}", "", d.summary);
     }
+    let _ = writeln!(
+        out,
+        "\nClient (uma-conformance mock client get --deviate NAME):"
+    );
+    list_client_deviations(&mut out);
     0
+}
+
+fn list_client_deviations(out: &mut impl Write) {
+    for d in crate::mock::client::deviations() {
+        let _ = writeln!(out, "{:<44} breaks {}", d.name, d.breaks.join(", "));
+        let _ = writeln!(out, "{:<44} {}", "", d.summary);
+    }
+}
+
+/// `mock client`: the reference client's run, its lines forwarded to stdout as they come.
+async fn mock_client_command(args: MockClientArgs) -> i32 {
+    match args.action {
+        Some(MockClientAction::Get(get)) => mock_client_get(get).await,
+        None if args.list_deviations => {
+            list_client_deviations(&mut std::io::stdout().lock());
+            0
+        }
+        None => {
+            eprintln!("uma-conformance: mock client needs `get URL` or --list-deviations");
+            2
+        }
+    }
+}
+
+async fn mock_client_get(args: MockClientGetArgs) -> i32 {
+    use crate::mock::client::{ClientAuth, ClientOptions};
+    let Some(auth_method) = ClientAuth::from_name(&args.auth_method) else {
+        eprintln!(
+            "uma-conformance: --auth-method {:?}: client_secret_basic or client_secret_post",
+            args.auth_method
+        );
+        return 2;
+    };
+    let mut ca_pem = Vec::new();
+    for path in &args.ca_files {
+        match std::fs::read_to_string(path) {
+            Ok(pem) => ca_pem.push(pem),
+            Err(e) => {
+                eprintln!("uma-conformance: --ca-file {}: {e}", path.display());
+                return 2;
+            }
+        }
+    }
+    let mut options = ClientOptions::new(
+        &args.resource_url,
+        &args.client_id,
+        args.client_secret.as_deref(),
+    );
+    options.auth_method = auth_method;
+    options.claims_redirect_uri = args.claims_redirect_uri;
+    options.claim_token = args.claim_token_format.zip(args.claim_token);
+    options.state_dir = args.state_dir;
+    options.ca_pem = ca_pem;
+    options.scope = args.scope;
+    options.method = args.method;
+    options.deviations = args.deviations;
+    let (sender, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    let printer = tokio::spawn(async move {
+        while let Some(line) = lines.recv().await {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+    });
+    let code = crate::mock::client::run(options, sender).await;
+    // The run dropped its sender: the printer ends once every line is out.
+    let _ = printer.await;
+    code
 }
 
 async fn explain_command(args: ExplainArgs) -> i32 {
