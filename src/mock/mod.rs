@@ -3,4 +3,5 @@
 //! resource server reaches the authorization server only over HTTP, as any resource server would.
 
 pub mod authorization_server;
+pub(crate) mod exchange_log;
 pub mod resource_server;

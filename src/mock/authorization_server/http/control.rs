@@ -1,11 +1,12 @@
 //! The mock's own control API under `/_mock/` (the `mock-control-api` extension it advertises):
-//! health and the clock here, policies and owner requests in their own modules. It is a test
+//! health, the clock and the exchange log here; policies, owner requests, scripted introspection
+//! answers and the outage switch in their own modules. It is a test
 //! tool on loopback, so it needs no credentials, but bad input still gets a JSON 400. Also the
 //! trivial page behind `user_access_policy_uri`.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -17,6 +18,14 @@ use crate::mock::authorization_server::core::clock::MAX_ADVANCE_SECS;
 
 pub(crate) async fn health() -> Response {
     json_response(StatusCode::OK, json!({ "status": "ok" }))
+}
+
+/// `GET /_mock/exchanges?after=N`: what the mock was sent and answered, outside this API.
+pub(crate) async fn exchanges(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    match app.exchanges.page(query.as_deref()) {
+        Ok(page) => json_response(StatusCode::OK, page),
+        Err(why) => ApiError::invalid_request(why).render(Surface::General, app.deviations),
+    }
 }
 
 /// `GET /_mock/clock`: the mock's "now", in seconds since the epoch.
