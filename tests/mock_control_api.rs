@@ -172,8 +172,12 @@ async fn scripted_introspection_answers_are_given_verbatim_to_a_valid_pat() {
     let answer = json!({"active": true, "permissions": [
         {"resource_id": "X", "resource_scopes": ["view"], "exp": 1}
     ], "anything": {"nested": [1, 2]}});
-    let (status, created) =
-        post_json(&http, &answers, &json!({"token": "crafted", "answer": answer})).await;
+    let (status, created) = post_json(
+        &http,
+        &answers,
+        &json!({"token": "crafted", "answer": answer}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(created, json!({"token": "crafted"}));
 
@@ -320,7 +324,11 @@ async fn the_outage_switch_takes_the_as_down_and_the_rs_sees_it_unreachable() {
     let response = http.get(&url).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
-    for bad in [json!({"down": "yes"}), json!({}), json!({"down": true, "x": 1})] {
+    for bad in [
+        json!({"down": "yes"}),
+        json!({}),
+        json!({"down": true, "x": 1}),
+    ] {
         let (status, error) = post_json(&http, &outage, &bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert_eq!(error["error"], json!("invalid_request"));
@@ -330,11 +338,10 @@ async fn the_outage_switch_takes_the_as_down_and_the_rs_sees_it_unreachable() {
 #[tokio::test]
 async fn the_rs_records_its_api_exchanges_and_has_a_health_route() {
     let mock_as = start_as().await;
-    let rs = MockRs::start(
-        MockRsConfig::new("127.0.0.1:0".parse().unwrap(), mock_as.issuer()).unwrap(),
-    )
-    .await
-    .expect("RS starts");
+    let rs =
+        MockRs::start(MockRsConfig::new("127.0.0.1:0".parse().unwrap(), mock_as.issuer()).unwrap())
+            .await
+            .expect("RS starts");
     let http = client();
     let base = rs.base_url();
     assert_eq!(

@@ -913,7 +913,10 @@ async fn deviation_serves_inactive_token() {
         )
         .await;
     }
-    faithful.get(LAB_REPORT, Some("inactive-rpt")).await.ticket();
+    faithful
+        .get(LAB_REPORT, Some("inactive-rpt"))
+        .await
+        .ticket();
     let served = deviant.get(LAB_REPORT, Some("inactive-rpt")).await;
     assert_eq!(served.status, StatusCode::OK, "{}", served.text);
 }
@@ -926,7 +929,12 @@ async fn deviation_serves_other_resource() {
     assert_eq!(served.status, StatusCode::OK, "{}", served.text);
     // The scope is still checked.
     let put = s
-        .call(Method::PUT, LAB_REPORT, Some(&prescription), Some(&json!({})))
+        .call(
+            Method::PUT,
+            LAB_REPORT,
+            Some(&prescription),
+            Some(&json!({})),
+        )
         .await;
     put.ticket();
 }
@@ -994,7 +1002,10 @@ async fn deviation_permission_without_scopes_member() {
 async fn deviation_permission_unregistered_scope() {
     let (exchange, error) =
         refused_permission_request("permission-unregistered-scope", LAB_REPORT).await;
-    assert_eq!(sent_json(&exchange)["resource_scopes"], json!(["view", "print"]));
+    assert_eq!(
+        sent_json(&exchange)["resource_scopes"],
+        json!(["view", "print"])
+    );
     assert_eq!(error["error"], json!("invalid_scope"));
 }
 
@@ -1089,7 +1100,11 @@ async fn deviation_introspection_pat_in_query() {
 async fn extra_registration(deviation: &str) -> Value {
     let s = Setup::start(&[deviation]).await;
     let registrations = s.as_exchanges("/resource_set").await;
-    assert_eq!(registrations.len(), 4, "three fixture resources and the extra");
+    assert_eq!(
+        registrations.len(),
+        4,
+        "three fixture resources and the extra"
+    );
     s.get(LAB_REPORT, None).await.ticket();
     let extra = registrations.last().unwrap().clone();
     assert_eq!(extra["status"], json!(400), "{extra}");

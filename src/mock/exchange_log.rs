@@ -256,9 +256,7 @@ mod tests {
         assert_eq!(all["last_seq"], json!(CAPACITY + 3));
         assert_eq!(all["exchanges"].as_array().unwrap().len(), CAPACITY);
         assert_eq!(all["exchanges"][0]["seq"], json!(4));
-        let tail = log
-            .page(Some(&format!("after={}", CAPACITY + 1)))
-            .unwrap();
+        let tail = log.page(Some(&format!("after={}", CAPACITY + 1))).unwrap();
         let seqs: Vec<_> = tail["exchanges"]
             .as_array()
             .unwrap()

@@ -105,7 +105,8 @@ static CATALOGUE: [DeviationInfo; 20] = [
         name: "serves-without-scope-check",
         breaks: &["GRANT-3.5-a", "GRANT-3.5-i1"],
         summary: "Any permission on the resource serves, whatever its scopes (view allows delete).",
-    },    DeviationInfo {
+    },
+    DeviationInfo {
         name: "challenge-with-403",
         breaks: &["GRANT-3.2.1-i1", "GRANT-3.5-i1"],
         summary: "Tokenless and insufficient requests get the UMA challenge (with its ticket) under status 403 instead of 401.",

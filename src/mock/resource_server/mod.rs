@@ -57,9 +57,9 @@ pub use fixtures::{KINDS, RsFixtures, RsResourceFixture, RsServerFixture};
 pub use http::UNREACHABLE_WARNING;
 
 use crate::mock::authorization_server::{HANDSHAKE_TIMEOUT, ServerTls, TlsListener, TlsMode};
+use crate::mock::exchange_log::ExchangeLog;
 use as_client::AsClient;
 use deviations::{Deviation, DeviationSet};
-use crate::mock::exchange_log::ExchangeLog;
 use http::{BODY_LIMIT, CONTROL, Held, Rs};
 
 /// How long [`MockRs::stop`] waits for in-flight requests before cutting them off.

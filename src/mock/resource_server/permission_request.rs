@@ -73,12 +73,12 @@ pub fn body(wanted: &Wanted, deviations: DeviationSet) -> PermissionBody {
         }
         return PermissionBody::Form(pairs);
     }
-    let scopes_value = if wanted.shape == Shape::Index && deviations.has(Deviation::EmptyScopesAsNull)
-    {
-        Value::Null
-    } else {
-        json!(scopes)
-    };
+    let scopes_value =
+        if wanted.shape == Shape::Index && deviations.has(Deviation::EmptyScopesAsNull) {
+            Value::Null
+        } else {
+            json!(scopes)
+        };
     let permissions: Vec<Value> = wanted
         .ids
         .iter()
@@ -92,7 +92,9 @@ pub fn body(wanted: &Wanted, deviations: DeviationSet) -> PermissionBody {
         })
         .collect();
     let value = match wanted.shape {
-        Shape::Single if permissions.len() == 1 => permissions.into_iter().next().unwrap_or_default(),
+        Shape::Single if permissions.len() == 1 => {
+            permissions.into_iter().next().unwrap_or_default()
+        }
         Shape::Collection if deviations.has(Deviation::CollectionPermissionsNotArray) => {
             json!({ "permissions": permissions })
         }
@@ -147,12 +149,14 @@ mod tests {
     #[test]
     fn deviant_shapes() {
         let collection = wanted(Shape::Collection, Some("view"));
-        let PermissionBody::Json(v) = body(&collection, with(&["collection-permissions-not-array"]))
+        let PermissionBody::Json(v) =
+            body(&collection, with(&["collection-permissions-not-array"]))
         else {
             panic!("JSON")
         };
         assert_eq!(v["permissions"].as_array().unwrap().len(), 2);
-        let PermissionBody::Json(v) = body(&wanted(Shape::Index, None), with(&["empty-scopes-as-null"]))
+        let PermissionBody::Json(v) =
+            body(&wanted(Shape::Index, None), with(&["empty-scopes-as-null"]))
         else {
             panic!("JSON")
         };
@@ -169,7 +173,11 @@ mod tests {
         );
         let PermissionBody::Json(v) = body(
             &collection,
-            with(&["permission-for-every-scope", "permission-unregistered-scope", "permission-unknown-resource"]),
+            with(&[
+                "permission-for-every-scope",
+                "permission-unregistered-scope",
+                "permission-unknown-resource",
+            ]),
         ) else {
             panic!("JSON")
         };
@@ -178,7 +186,8 @@ mod tests {
             v[0]["resource_scopes"],
             json!(["view", "edit", "download", "delete", "print"])
         );
-        let PermissionBody::Json(v) = body(&collection, with(&["permission-without-scopes-member"]))
+        let PermissionBody::Json(v) =
+            body(&collection, with(&["permission-without-scopes-member"]))
         else {
             panic!("JSON")
         };

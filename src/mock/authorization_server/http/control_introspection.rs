@@ -32,7 +32,10 @@ fn script(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, Api
         ));
     };
     // A misspelt member would otherwise be silently ignored.
-    if let Some(unknown) = object.keys().find(|k| !["token", "answer"].contains(&k.as_str())) {
+    if let Some(unknown) = object
+        .keys()
+        .find(|k| !["token", "answer"].contains(&k.as_str()))
+    {
         return Err(ApiError::invalid_request(format!(
             "unknown member {unknown:?}; only token and answer are accepted"
         )));
@@ -50,12 +53,13 @@ fn script(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, Api
             "answer is required: a JSON object",
         ));
     };
-    app.crafted()
-        .set(token.clone(), answer)
-        .map_err(|_| {
-            ApiError::invalid_request(format!(
-                "at most {MAX_CRAFTED_ANSWERS} tokens may have a scripted answer"
-            ))
-        })?;
-    Ok(json_response(StatusCode::CREATED, json!({ "token": token })))
+    app.crafted().set(token.clone(), answer).map_err(|_| {
+        ApiError::invalid_request(format!(
+            "at most {MAX_CRAFTED_ANSWERS} tokens may have a scripted answer"
+        ))
+    })?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        json!({ "token": token }),
+    ))
 }

@@ -105,7 +105,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .fallback(errors::unknown_route)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
         // The log is outermost, so it also records what an outage answered.
-        .layer(from_fn_with_state(Arc::clone(&app), outage::refuse_while_down))
+        .layer(from_fn_with_state(
+            Arc::clone(&app),
+            outage::refuse_while_down,
+        ))
         .layer(from_fn_with_state(
             Arc::clone(&app.exchanges),
             crate::mock::exchange_log::record,
