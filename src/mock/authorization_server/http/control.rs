@@ -9,10 +9,10 @@ use std::sync::Arc;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::app::App;
-use super::body::{self, RawBody, Repeats};
+use super::body::{self, RawBody};
 use super::errors::{ApiError, Surface, json_response};
 use crate::mock::authorization_server::core::clock::MAX_ADVANCE_SECS;
 
@@ -44,18 +44,7 @@ pub(crate) async fn advance_clock(
 }
 
 fn advance(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
-    let value = body::json(headers, body, Repeats::Reject)?;
-    let Value::Object(object) = value else {
-        return Err(ApiError::invalid_request(
-            "the body must be a JSON object like {\"advance_secs\": 60}",
-        ));
-    };
-    // A misspelt member would otherwise be a silent no-op.
-    if let Some(unknown) = object.keys().find(|k| k.as_str() != "advance_secs") {
-        return Err(ApiError::invalid_request(format!(
-            "unknown member {unknown:?}; only advance_secs is accepted"
-        )));
-    }
+    let object = body::control_object(headers, body, &["advance_secs"], "{\"advance_secs\": 60}")?;
     let secs = object
         .get("advance_secs")
         .ok_or_else(|| ApiError::invalid_request("advance_secs is required"))?

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::app::App;
-use super::body::{self, RawBody, Repeats};
+use super::body::{self, RawBody};
 use super::errors::{ApiError, Surface, json_response};
 use crate::mock::authorization_server::core::crafted_introspection::MAX_CRAFTED_ANSWERS;
 
@@ -26,20 +26,12 @@ pub(crate) async fn create(
 }
 
 fn script(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
-    let Value::Object(mut object) = body::json(headers, body, Repeats::Reject)? else {
-        return Err(ApiError::invalid_request(
-            "the body must be a JSON object like {\"token\": \"...\", \"answer\": {...}}",
-        ));
-    };
-    // A misspelt member would otherwise be silently ignored.
-    if let Some(unknown) = object
-        .keys()
-        .find(|k| !["token", "answer"].contains(&k.as_str()))
-    {
-        return Err(ApiError::invalid_request(format!(
-            "unknown member {unknown:?}; only token and answer are accepted"
-        )));
-    }
+    let mut object = body::control_object(
+        headers,
+        body,
+        &["token", "answer"],
+        "{\"token\": \"...\", \"answer\": {...}}",
+    )?;
     let token = match object.remove("token") {
         Some(Value::String(token)) if !token.is_empty() => token,
         _ => {

@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::app::App;
-use super::body::{self, RawBody, Repeats};
+use super::body::{self, RawBody};
 use super::errors::{ApiError, Surface, json_response};
 use crate::mock::exchange_log::cut_off_body;
 
@@ -49,16 +49,7 @@ pub(crate) async fn switch(
 }
 
 fn set(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
-    let Value::Object(object) = body::json(headers, body, Repeats::Reject)? else {
-        return Err(ApiError::invalid_request(
-            "the body must be a JSON object like {\"down\": true}",
-        ));
-    };
-    if let Some(unknown) = object.keys().find(|k| k.as_str() != "down") {
-        return Err(ApiError::invalid_request(format!(
-            "unknown member {unknown:?}; only down is accepted"
-        )));
-    }
+    let object = body::control_object(headers, body, &["down"], "{\"down\": true}")?;
     let down = object
         .get("down")
         .and_then(Value::as_bool)
