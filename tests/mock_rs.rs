@@ -746,3 +746,380 @@ async fn an_as_that_does_not_answer_in_time_counts_as_unreachable() {
     reply.assert_unreachable(true);
     assert!(started.elapsed() < std::time::Duration::from_secs(15));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Collections, the patient index and the deviations seen on the wire through the AS's exchange
+// log.
+
+const LAB_REPORTS: &str = "/patients/alice/lab-reports";
+const INDEX: &str = "/patients/alice";
+
+impl Setup {
+    /// What the AS was sent at `path` (and answered), oldest first.
+    async fn as_exchanges(&self, path: &str) -> Vec<Value> {
+        let page = Reply::from(
+            self.http
+                .get(format!("{}/_mock/exchanges", self.mock_as.issuer()))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+        .json();
+        page["exchanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["path"] == json!(path))
+            .cloned()
+            .collect()
+    }
+
+    /// The newest permission request the RS made, and the body it sent.
+    async fn last_permission_request(&self) -> (Value, String) {
+        let exchange = self
+            .as_exchanges("/permission")
+            .await
+            .pop()
+            .expect("a permission request");
+        let body = exchange["body"].as_str().unwrap().to_string();
+        (exchange, body)
+    }
+
+    /// The `_id` the AS gave the resource at `path`.
+    async fn id_of(&self, path: &str) -> String {
+        self.rs
+            .resources()
+            .await
+            .into_iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, id)| id)
+            .unwrap()
+    }
+
+    /// Scripts the AS's introspection answer for `token`.
+    async fn script_introspection(&self, token: &str, answer: Value) {
+        let response = self
+            .http
+            .post(format!(
+                "{}/_mock/introspection-answers",
+                self.mock_as.issuer()
+            ))
+            .json(&json!({"token": token, "answer": answer}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+}
+
+/// A request header of a recorded exchange.
+fn recorded_header<'a>(exchange: &'a Value, name: &str) -> Option<&'a str> {
+    exchange["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == name)
+        .and_then(|p| p[1].as_str())
+}
+
+#[tokio::test]
+async fn a_collection_asks_for_every_item_in_one_permission_request() {
+    let s = Setup::start(&[]).await;
+    let reply = s.get(LAB_REPORTS, None).await;
+    let ticket = reply.ticket();
+    let (_, body) = s.last_permission_request().await;
+    let one = s.id_of(LAB_REPORT).await;
+    let two = s.id_of("/patients/alice/lab-reports/2").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!([
+            {"resource_id": one, "resource_scopes": ["view"]},
+            {"resource_id": two, "resource_scopes": ["view"]},
+        ])
+    );
+    let rpt = s.rpt(&ticket).await;
+    let served = s.get(LAB_REPORTS, Some(&rpt)).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.text);
+    let items = served.json();
+    assert_eq!(items.as_array().unwrap().len(), 2);
+    assert_eq!(items[0]["path"], json!(LAB_REPORT));
+    assert!(items[0]["content"]["test"].is_string());
+    // An RPT for one of the two does not suffice: a new challenge.
+    let only_one = s.rpt_for(Method::GET, LAB_REPORT).await;
+    s.get(LAB_REPORTS, Some(&only_one)).await.ticket();
+    // Unknown kinds and patients are not there; only reads are served.
+    assert_eq!(
+        s.get("/patients/alice/x-rays", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.get("/patients/zoe/lab-reports", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let post = s.call(Method::POST, LAB_REPORTS, None, None).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn the_index_asks_for_permissions_without_scopes() {
+    let s = Setup::start(&[]).await;
+    let ticket = s.get(INDEX, None).await.ticket();
+    let (_, body) = s.last_permission_request().await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let resources = s.rs.resources().await;
+    let expected: Vec<Value> = resources
+        .iter()
+        .map(|(_, id)| json!({"resource_id": id, "resource_scopes": []}))
+        .collect();
+    assert_eq!(body, Value::Array(expected));
+    let rpt = s.rpt(&ticket).await;
+    let served = s.get(INDEX, Some(&rpt)).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.text);
+    let paths: Vec<Value> = resources.iter().map(|(p, _)| json!(p)).collect();
+    assert_eq!(served.json(), Value::Array(paths));
+    // A permission on one record is not enough for the index.
+    let one = s.rpt_for(Method::GET, LAB_REPORT).await;
+    s.get(INDEX, Some(&one)).await.ticket();
+    assert_eq!(
+        s.get("/patients/zoe", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn deviation_challenge_with_403() {
+    let s = Setup::start(&["challenge-with-403"]).await;
+    for rpt in [None, Some("not-an-rpt")] {
+        let reply = s.get(LAB_REPORT, rpt).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{rpt:?}");
+        let challenge = reply.header(header::WWW_AUTHENTICATE).unwrap();
+        assert!(
+            challenge.starts_with("UMA ") && challenge.contains("ticket=\""),
+            "{challenge}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deviation_serves_inactive_token() {
+    let faithful = Setup::start(&[]).await;
+    let deviant = Setup::start(&["serves-inactive-token"]).await;
+    for s in [&faithful, &deviant] {
+        let id = s.id_of(LAB_REPORT).await;
+        s.script_introspection(
+            "inactive-rpt",
+            json!({"active": false, "permissions": [{"resource_id": id, "resource_scopes": ["view"]}]}),
+        )
+        .await;
+    }
+    faithful
+        .get(LAB_REPORT, Some("inactive-rpt"))
+        .await
+        .ticket();
+    let served = deviant.get(LAB_REPORT, Some("inactive-rpt")).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.text);
+}
+
+#[tokio::test]
+async fn deviation_serves_other_resource() {
+    let s = Setup::start(&["serves-other-resource"]).await;
+    let prescription = s.rpt_for(Method::GET, PRESCRIPTION).await;
+    let served = s.get(LAB_REPORT, Some(&prescription)).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.text);
+    // The scope is still checked.
+    let put = s
+        .call(
+            Method::PUT,
+            LAB_REPORT,
+            Some(&prescription),
+            Some(&json!({})),
+        )
+        .await;
+    put.ticket();
+}
+
+#[tokio::test]
+async fn deviation_insufficient_rpt_without_ticket() {
+    let s = Setup::start(&["insufficient-rpt-without-ticket"]).await;
+    let view = s.rpt_for(Method::GET, LAB_REPORT).await;
+    let asked_before = s.as_exchanges("/permission").await.len();
+    let put = s
+        .call(Method::PUT, LAB_REPORT, Some(&view), Some(&json!({})))
+        .await;
+    assert_eq!(put.status, StatusCode::FORBIDDEN, "{}", put.text);
+    assert_eq!(put.header(header::WWW_AUTHENTICATE), None);
+    assert_eq!(put.header(header::WARNING), None);
+    assert_eq!(s.as_exchanges("/permission").await.len(), asked_before);
+    // Without a token: the usual challenge.
+    s.get(LAB_REPORT, None).await.ticket();
+}
+
+#[tokio::test]
+async fn deviation_permission_for_every_scope() {
+    let s = Setup::start(&["permission-for-every-scope"]).await;
+    let ticket = s.get(LAB_REPORT, None).await.ticket();
+    let (exchange, body) = s.last_permission_request().await;
+    assert_eq!(exchange["status"], json!(201));
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        body["resource_scopes"],
+        json!(["view", "edit", "download", "delete"])
+    );
+    // The AS grants the ticket; the flow goes on.
+    let rpt = s.rpt(&ticket).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+}
+
+/// Under a deviation that makes the AS refuse the RS's permission requests: the RS has no ticket
+/// to give, so a tokenless request and one with an unusable RPT both get 403 with the Warning.
+/// Answers the refused request as the AS recorded it.
+async fn refused_permission_request(deviation: &str, path: &str) -> (Value, Value) {
+    let s = Setup::start(&[deviation]).await;
+    for rpt in [None, Some("not-an-rpt")] {
+        s.get(path, rpt).await.assert_unreachable(true);
+    }
+    let (exchange, _) = s.last_permission_request().await;
+    assert_eq!(exchange["status"], json!(400), "{exchange}");
+    let error: Value = serde_json::from_str(exchange["response_body"].as_str().unwrap()).unwrap();
+    (exchange, error)
+}
+
+fn sent_json(exchange: &Value) -> Value {
+    serde_json::from_str(exchange["body"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn deviation_permission_without_scopes_member() {
+    let (exchange, error) =
+        refused_permission_request("permission-without-scopes-member", LAB_REPORT).await;
+    let sent = sent_json(&exchange);
+    assert!(sent["resource_id"].is_string() && sent.get("resource_scopes").is_none());
+    assert_eq!(error["error"], json!("invalid_request"));
+}
+
+#[tokio::test]
+async fn deviation_permission_unregistered_scope() {
+    let (exchange, error) =
+        refused_permission_request("permission-unregistered-scope", LAB_REPORT).await;
+    assert_eq!(
+        sent_json(&exchange)["resource_scopes"],
+        json!(["view", "print"])
+    );
+    assert_eq!(error["error"], json!("invalid_scope"));
+}
+
+#[tokio::test]
+async fn deviation_permission_unknown_resource() {
+    let (exchange, error) =
+        refused_permission_request("permission-unknown-resource", LAB_REPORT).await;
+    let id = sent_json(&exchange)["resource_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(id.ends_with("-never-issued"), "{id}");
+    assert_eq!(error["error"], json!("invalid_resource_id"));
+}
+
+#[tokio::test]
+async fn deviation_permission_form_encoded() {
+    let (exchange, error) = refused_permission_request("permission-form-encoded", LAB_REPORT).await;
+    assert_eq!(
+        recorded_header(&exchange, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let body = exchange["body"].as_str().unwrap();
+    assert!(body.starts_with("resource_id=") && body.ends_with("&resource_scopes=view"));
+    assert_eq!(error["error"], json!("invalid_request"));
+}
+
+#[tokio::test]
+async fn deviation_collection_permissions_not_array() {
+    let (exchange, error) =
+        refused_permission_request("collection-permissions-not-array", LAB_REPORTS).await;
+    let sent = sent_json(&exchange);
+    assert_eq!(sent["permissions"].as_array().unwrap().len(), 2, "{sent}");
+    assert_eq!(error["error"], json!("invalid_request"));
+}
+
+#[tokio::test]
+async fn deviation_empty_scopes_as_null() {
+    let (exchange, error) = refused_permission_request("empty-scopes-as-null", INDEX).await;
+    let sent = sent_json(&exchange);
+    assert!(
+        sent.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["resource_scopes"].is_null()),
+        "{sent}"
+    );
+    assert_eq!(error["error"], json!("invalid_request"));
+}
+
+#[tokio::test]
+async fn the_shape_deviations_leave_other_requests_alone() {
+    let s = Setup::start(&["collection-permissions-not-array", "empty-scopes-as-null"]).await;
+    s.get(LAB_REPORT, None).await.ticket();
+    s.get(LAB_REPORTS, None).await.assert_unreachable(true);
+    s.get(INDEX, None).await.assert_unreachable(true);
+}
+
+#[tokio::test]
+async fn deviation_introspection_wrong_hint() {
+    let s = Setup::start(&["introspection-wrong-hint"]).await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+    let introspection = s.as_exchanges("/introspect").await.pop().unwrap();
+    let body = introspection["body"].as_str().unwrap();
+    assert!(
+        body.contains("token_type_hint=refresh_token"),
+        "{introspection}"
+    );
+}
+
+#[tokio::test]
+async fn deviation_introspection_pat_in_query() {
+    let s = Setup::start(&["introspection-pat-in-query"]).await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    // The AS refuses the introspection, so even a good RPT gets a new challenge.
+    s.get(LAB_REPORT, Some(&rpt)).await.ticket();
+    let introspection = s.as_exchanges("/introspect").await.pop().unwrap();
+    assert!(
+        introspection["query"]
+            .as_str()
+            .unwrap()
+            .starts_with("access_token="),
+        "{introspection}"
+    );
+    assert_eq!(recorded_header(&introspection, "authorization"), None);
+    assert_eq!(introspection["status"], json!(401));
+}
+
+/// The extra registration a registration deviation made at start, as the AS recorded it; the RS
+/// serves its fixture resources all the same.
+async fn extra_registration(deviation: &str) -> Value {
+    let s = Setup::start(&[deviation]).await;
+    let registrations = s.as_exchanges("/resource_set").await;
+    assert_eq!(
+        registrations.len(),
+        4,
+        "three fixture resources and the extra"
+    );
+    s.get(LAB_REPORT, None).await.ticket();
+    let extra = registrations.last().unwrap().clone();
+    assert_eq!(extra["status"], json!(400), "{extra}");
+    sent_json(&extra)
+}
+
+#[tokio::test]
+async fn deviation_registers_scopes_as_string() {
+    let sent = extra_registration("registers-scopes-as-string").await;
+    assert_eq!(sent["resource_scopes"], json!("view edit download delete"));
+}
+
+#[tokio::test]
+async fn deviation_registers_bad_optional_members() {
+    let sent = extra_registration("registers-bad-optional-members").await;
+    assert_eq!(sent["name"], json!(42));
+    assert_eq!(sent["icon_uri"], json!("not a URI"));
+}

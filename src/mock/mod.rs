@@ -4,4 +4,5 @@
 
 pub mod authorization_server;
 pub mod client;
+pub(crate) mod exchange_log;
 pub mod resource_server;

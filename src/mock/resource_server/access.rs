@@ -50,6 +50,10 @@ pub struct Strictness {
     pub ignore_permission_exp: bool,
     /// Accept any permission on the resource, whatever its scopes.
     pub ignore_scopes: bool,
+    /// Ignore the answer's `active` member.
+    pub ignore_active: bool,
+    /// Accept a permission on any resource, whichever it names.
+    pub ignore_resource: bool,
 }
 
 /// Whether a time bound of an introspection answer holds at `now`: absent is fine; present it
@@ -77,17 +81,40 @@ fn times_allow(object: &Value, now: i64, check_exp: bool) -> bool {
         || nbf.is_some_and(|nbf| nbf > now))
 }
 
-/// Whether an introspection answer lets the bearer use `scope` on the resource registered as
-/// `resource_id` at `now`: the token is active and within its own time bounds, and one of its
-/// permissions names the resource with the scope and is itself within its time bounds.
-pub fn permits(
-    introspection: &Value,
+/// Whether one permission object covers `scope` (any scopes at all when `None`) on the
+/// resource registered as `resource_id` at `now`.
+fn covers(
+    permission: &Value,
     resource_id: &str,
-    scope: &str,
+    scope: Option<&str>,
     now: i64,
     strictness: Strictness,
 ) -> bool {
-    if introspection.get("active") != Some(&Value::Bool(true)) {
+    let resource_ok = strictness.ignore_resource
+        || permission.get("resource_id").and_then(Value::as_str) == Some(resource_id);
+    let scope_ok = match scope {
+        _ if strictness.ignore_scopes => true,
+        None => true,
+        Some(scope) => permission
+            .get("resource_scopes")
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.iter().any(|s| s.as_str() == Some(scope))),
+    };
+    resource_ok && scope_ok && times_allow(permission, now, !strictness.ignore_permission_exp)
+}
+
+/// Whether an introspection answer lets the bearer use `scope` (any scope when `None`) on every
+/// resource registered as one of `resource_ids`, at `now`: the token is active and within its
+/// own time bounds, and for each resource one of its permissions names it with the scope and is
+/// itself within its time bounds.
+pub fn permits_all(
+    introspection: &Value,
+    resource_ids: &[&str],
+    scope: Option<&str>,
+    now: i64,
+    strictness: Strictness,
+) -> bool {
+    if !strictness.ignore_active && introspection.get("active") != Some(&Value::Bool(true)) {
         return false;
     }
     // The token's own exp is the AS's business (it answers inactive once it passed) and always
@@ -98,13 +125,10 @@ pub fn permits(
     let Some(permissions) = introspection.get("permissions").and_then(Value::as_array) else {
         return false;
     };
-    permissions.iter().any(|p| {
-        p.get("resource_id").and_then(Value::as_str) == Some(resource_id)
-            && (strictness.ignore_scopes
-                || p.get("resource_scopes")
-                    .and_then(Value::as_array)
-                    .is_some_and(|s| s.iter().any(|s| s.as_str() == Some(scope))))
-            && times_allow(p, now, !strictness.ignore_permission_exp)
+    resource_ids.iter().all(|id| {
+        permissions
+            .iter()
+            .any(|p| covers(p, id, scope, now, strictness))
     })
 }
 
@@ -151,7 +175,37 @@ mod tests {
     const STRICT: Strictness = Strictness {
         ignore_permission_exp: false,
         ignore_scopes: false,
+        ignore_active: false,
+        ignore_resource: false,
     };
+
+    fn permits(a: &Value, id: &str, scope: &str, now: i64, strictness: Strictness) -> bool {
+        permits_all(a, &[id], Some(scope), now, strictness)
+    }
+
+    #[test]
+    fn every_resource_must_be_covered_and_none_means_any_scope() {
+        let a = json!({"active": true, "permissions": [
+            {"resource_id": "r1", "resource_scopes": ["view"]},
+            {"resource_id": "r2", "resource_scopes": []},
+        ]});
+        assert!(permits_all(&a, &["r1", "r2"], None, 1500, STRICT));
+        assert!(!permits_all(&a, &["r1", "r2"], Some("view"), 1500, STRICT));
+        assert!(!permits_all(&a, &["r1", "r3"], None, 1500, STRICT));
+        let anywhere = Strictness {
+            ignore_resource: true,
+            ..STRICT
+        };
+        assert!(permits_all(&a, &["r3"], Some("view"), 1500, anywhere));
+        let mut inactive = a.clone();
+        inactive["active"] = json!(false);
+        assert!(!permits_all(&inactive, &["r1"], None, 1500, STRICT));
+        let careless = Strictness {
+            ignore_active: true,
+            ..STRICT
+        };
+        assert!(permits_all(&inactive, &["r1"], None, 1500, careless));
+    }
 
     #[test]
     fn a_permission_for_the_resource_and_scope_serves() {

@@ -9,6 +9,7 @@ use tokio::sync::RwLock;
 
 use super::error::RsError;
 use super::fixtures::RsServerFixture;
+use super::permission_request::PermissionBody;
 
 /// How long one call to the AS may take, connection included.
 pub const AS_TIMEOUT: Duration = Duration::from_secs(5);
@@ -17,10 +18,29 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The largest answer read from the AS.
 const BODY_CAP: usize = 256 * 1024;
 
+/// How introspection calls are made; anything but the default is a deviation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntrospectionStyle {
+    /// The `token_type_hint` sent.
+    pub hint: &'static str,
+    /// The PAT goes in an `access_token` query parameter instead of the Authorization header.
+    pub pat_in_query: bool,
+}
+
+impl Default for IntrospectionStyle {
+    fn default() -> Self {
+        IntrospectionStyle {
+            hint: "access_token",
+            pat_in_query: false,
+        }
+    }
+}
+
 /// Why a call to the AS gave nothing usable.
 #[derive(Debug)]
 pub enum AsFailure {
-    /// No answer: connection refused or reset, timeout, unreadable or oversized body.
+    /// No usable answer: connection refused or reset, timeout, unreadable or oversized body, or
+    /// a 5xx (a server that says it cannot serve is as good as unreachable).
     Unreachable(String),
     /// An answer, but not the expected one.
     Refused { status: u16, body: String },
@@ -80,6 +100,9 @@ fn unreachable(e: impl std::fmt::Display) -> AsFailure {
 async fn send(request: reqwest::RequestBuilder) -> Result<Answer, AsFailure> {
     let mut response = request.send().await.map_err(unreachable)?;
     let status = response.status().as_u16();
+    if status >= 500 {
+        return Err(AsFailure::Unreachable(format!("answered {status}")));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
         if body.len() + chunk.len() > BODY_CAP {
@@ -230,13 +253,18 @@ impl AsClient {
         r#type: &str,
         scopes: &[&str],
     ) -> Result<String, AsFailure> {
-        let body = json!({"name": name, "type": r#type, "resource_scopes": scopes});
+        self.register_description(&json!({"name": name, "type": r#type, "resource_scopes": scopes}))
+            .await
+    }
+
+    /// Registers a resource description given as is; answers its `_id`.
+    pub async fn register_description(&self, body: &Value) -> Result<String, AsFailure> {
         let answer = self
             .protected(|pat| {
                 self.http
                     .post(&self.endpoints.resource_registration)
                     .bearer_auth(pat)
-                    .json(&body)
+                    .json(body)
             })
             .await?;
         answer
@@ -263,15 +291,15 @@ impl AsClient {
         }
     }
 
-    /// Asks the permission endpoint for a ticket for one permission.
-    pub async fn ticket(&self, resource_id: &str, scope: &str) -> Result<String, AsFailure> {
-        let body = json!({"resource_id": resource_id, "resource_scopes": [scope]});
+    /// Asks the permission endpoint for a ticket.
+    pub async fn ticket(&self, body: &PermissionBody) -> Result<String, AsFailure> {
         let answer = self
             .protected(|pat| {
-                self.http
-                    .post(&self.endpoints.permission)
-                    .bearer_auth(pat)
-                    .json(&body)
+                let request = self.http.post(&self.endpoints.permission).bearer_auth(pat);
+                match body {
+                    PermissionBody::Json(value) => request.json(value),
+                    PermissionBody::Form(pairs) => request.form(pairs),
+                }
             })
             .await?;
         answer
@@ -283,13 +311,20 @@ impl AsClient {
     }
 
     /// Introspects an RPT (FedAuthz 5.1: the PAT as bearer, the RPT as `token`).
-    pub async fn introspect(&self, rpt: &str) -> Result<Value, AsFailure> {
+    pub async fn introspect(
+        &self,
+        rpt: &str,
+        style: IntrospectionStyle,
+    ) -> Result<Value, AsFailure> {
         let answer = self
             .protected(|pat| {
-                self.http
-                    .post(&self.endpoints.introspection)
-                    .bearer_auth(pat)
-                    .form(&[("token", rpt), ("token_type_hint", "access_token")])
+                let request = self.http.post(&self.endpoints.introspection);
+                let request = if style.pat_in_query {
+                    request.query(&[("access_token", pat)])
+                } else {
+                    request.bearer_auth(pat)
+                };
+                request.form(&[("token", rpt), ("token_type_hint", style.hint)])
             })
             .await?;
         answer

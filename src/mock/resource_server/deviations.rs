@@ -20,17 +20,67 @@ pub(crate) enum Deviation {
     NoWarningWhenAsDown,
     ServesExpiredPermission,
     ServesWithoutScopeCheck,
+    ChallengeWith403,
+    ServesInactiveToken,
+    ServesOtherResource,
+    InsufficientRptWithoutTicket,
+    PermissionForEveryScope,
+    PermissionWithoutScopesMember,
+    PermissionUnregisteredScope,
+    PermissionUnknownResource,
+    PermissionFormEncoded,
+    IntrospectionWrongHint,
+    IntrospectionPatInQuery,
+    RegistersScopesAsString,
+    RegistersBadOptionalMembers,
+    CollectionPermissionsNotArray,
+    EmptyScopesAsNull,
 }
 
-const ALL: [Deviation; 5] = [
+const ALL: [Deviation; 20] = [
     Deviation::NoTicketInChallenge,
     Deviation::AsUriNotIssuer,
     Deviation::NoWarningWhenAsDown,
     Deviation::ServesExpiredPermission,
     Deviation::ServesWithoutScopeCheck,
+    Deviation::ChallengeWith403,
+    Deviation::ServesInactiveToken,
+    Deviation::ServesOtherResource,
+    Deviation::InsufficientRptWithoutTicket,
+    Deviation::PermissionForEveryScope,
+    Deviation::PermissionWithoutScopesMember,
+    Deviation::PermissionUnregisteredScope,
+    Deviation::PermissionUnknownResource,
+    Deviation::PermissionFormEncoded,
+    Deviation::IntrospectionWrongHint,
+    Deviation::IntrospectionPatInQuery,
+    Deviation::RegistersScopesAsString,
+    Deviation::RegistersBadOptionalMembers,
+    Deviation::CollectionPermissionsNotArray,
+    Deviation::EmptyScopesAsNull,
 ];
 
-static CATALOGUE: [DeviationInfo; 5] = [
+/// What breaks once the AS refuses a permission request: the RS gets no ticket, so a tokenless
+/// request gets 403 with the Warning instead of a ticket (Grant 3.2) in a 401 challenge (3.2.1),
+/// and so does a request with an insufficient RPT (3.5).
+macro_rules! refused_ticket {
+    ($($id:literal),*) => {
+        &[$($id,)* "GRANT-3.2-a", "GRANT-3.2.1-i1", "GRANT-3.5-i1"]
+    };
+}
+const KNOCK_ON_FED_4_1_C: &[&str] = refused_ticket!("FED-4.1-c");
+const KNOCK_ON_FED_4_1_D: &[&str] = refused_ticket!("FED-4.1-d", "GRANT-3.2-b", "FED-4-a");
+/// The suffixed id names no resource (4.1-b), nor the one the client is after (4.1-a, 3.2-b).
+const KNOCK_ON_FED_4_1_B: &[&str] =
+    refused_ticket!("FED-4.1-a", "FED-4.1-b", "GRANT-3.2-b", "FED-4-a");
+const KNOCK_ON_FED_4_1_I1: &[&str] = refused_ticket!("FED-4.1-i1");
+/// Read as the single permission object it is, the body has neither resource_id nor
+/// resource_scopes, and the several permissions never reach the AS as such (4-b).
+const KNOCK_ON_COLLECTION: &[&str] =
+    refused_ticket!("FED-4.1-i1", "FED-4-b", "FED-4.1-a", "FED-4.1-c");
+const KNOCK_ON_EMPTY_SCOPES: &[&str] = refused_ticket!("FED-4-c", "FED-4.1-c");
+
+static CATALOGUE: [DeviationInfo; 20] = [
     DeviationInfo {
         name: "no-ticket-in-challenge",
         breaks: &["GRANT-3.2-a", "GRANT-3.2.1-i1", "GRANT-3.5-i1"],
@@ -55,6 +105,81 @@ static CATALOGUE: [DeviationInfo; 5] = [
         name: "serves-without-scope-check",
         breaks: &["GRANT-3.5-a", "GRANT-3.5-i1"],
         summary: "Any permission on the resource serves, whatever its scopes (view allows delete).",
+    },
+    DeviationInfo {
+        name: "challenge-with-403",
+        breaks: &["GRANT-3.2.1-i1", "GRANT-3.5-i1"],
+        summary: "Tokenless and insufficient requests get the UMA challenge (with its ticket) under status 403 instead of 401.",
+    },
+    DeviationInfo {
+        name: "serves-inactive-token",
+        breaks: &["GRANT-3.5-a", "GRANT-3.5-i1"],
+        summary: "The introspection answer's active member is ignored: an inactive token whose permissions would allow the request serves.",
+    },
+    DeviationInfo {
+        name: "serves-other-resource",
+        breaks: &["GRANT-3.5-a", "GRANT-3.5-i1"],
+        summary: "A permission with the needed scope on any resource serves, whichever resource it names.",
+    },
+    DeviationInfo {
+        name: "insufficient-rpt-without-ticket",
+        breaks: &["GRANT-3.5-i1"],
+        summary: "An RPT that does not suffice gets a bare 403: no challenge, no ticket asked for (tokenless requests still get the 401 challenge).",
+    },
+    DeviationInfo {
+        name: "permission-for-every-scope",
+        breaks: &["GRANT-3.2-b", "FED-4-a"],
+        summary: "Permission requests ask for every scope the resource has instead of the one the request needs; the AS grants the ticket.",
+    },
+    DeviationInfo {
+        name: "permission-without-scopes-member",
+        breaks: KNOCK_ON_FED_4_1_C,
+        summary: "Permission requests leave out resource_scopes; the AS refuses them, so no ticket: 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "permission-unregistered-scope",
+        breaks: KNOCK_ON_FED_4_1_D,
+        summary: "Permission requests add the scope print, never registered for the resource; the AS refuses them (invalid_scope), so 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "permission-unknown-resource",
+        breaks: KNOCK_ON_FED_4_1_B,
+        summary: "Permission requests name the resource's _id with a suffix the AS never issued; the AS refuses them (invalid_resource_id), so 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "permission-form-encoded",
+        breaks: KNOCK_ON_FED_4_1_I1,
+        summary: "Permission requests are sent form-encoded instead of as JSON; the AS refuses them, so 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "introspection-wrong-hint",
+        breaks: &["FED-5.1-i1"],
+        summary: "Introspection calls send token_type_hint=refresh_token (the AS looks the RPT up anyway).",
+    },
+    DeviationInfo {
+        name: "introspection-pat-in-query",
+        breaks: &["FED-1.3-d", "FED-5.1-i1"],
+        summary: "Introspection calls carry the PAT in an access_token query parameter instead of the Authorization header; the AS refuses them, so even a sufficient RPT gets a fresh challenge.",
+    },
+    DeviationInfo {
+        name: "registers-scopes-as-string",
+        breaks: &["FED-3.1-a"],
+        summary: "At start, also registers one extra resource whose resource_scopes is a space-separated string, and carries on whatever the AS answers.",
+    },
+    DeviationInfo {
+        name: "registers-bad-optional-members",
+        breaks: &["FED-3.1-h", "FED-3.1-f"],
+        summary: "At start, also registers one extra resource whose name is a number and icon_uri not a URI, and carries on whatever the AS answers.",
+    },
+    DeviationInfo {
+        name: "collection-permissions-not-array",
+        breaks: KNOCK_ON_COLLECTION,
+        summary: "A collection's permission request is {\"permissions\": [...]} instead of a JSON array; the AS refuses it, so the collection gets 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "empty-scopes-as-null",
+        breaks: KNOCK_ON_EMPTY_SCOPES,
+        summary: "The patient index's permission request sends resource_scopes: null instead of []; the AS refuses it, so the index gets 403 with the Warning instead of the challenge.",
     },
 ];
 

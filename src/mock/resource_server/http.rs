@@ -1,24 +1,34 @@
-//! The resource API over HTTP: `/patients/{patient}/{kind}/{number}`, each request checked by
-//! introspecting its RPT and, when that does not suffice, answered with a UMA challenge.
+//! The resource API over HTTP: `/patients/{patient}/{kind}/{number}`, the collections
+//! `/patients/{patient}/{kind}` and the index `/patients/{patient}`, each request checked by
+//! introspecting its RPT and, when that does not suffice, answered with a UMA challenge. Beside
+//! it, the control API `/_mock/health` and `/_mock/exchanges`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, get};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
 use super::access::{self, Need, Strictness};
-use super::as_client::{AsClient, AsFailure};
+use super::as_client::{AsClient, AsFailure, IntrospectionStyle};
 use super::deviations::{Deviation, DeviationSet};
+use super::fixtures::KINDS;
+use super::permission_request::{self, Shape, Wanted};
+use crate::mock::exchange_log::{self, ExchangeLog};
 
 /// The largest PUT body the API accepts.
-const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+/// The control API: never recorded in the exchange log.
+pub(crate) const CONTROL: &str = "/_mock";
+const HEALTH: &str = "/_mock/health";
+const EXCHANGES: &str = "/_mock/exchanges";
 /// The Warning header of Grant 3.2.2.
 pub const UNREACHABLE_WARNING: &str = "199 - \"UMA Authorization Server Unreachable\"";
 
@@ -37,13 +47,21 @@ pub struct Rs {
     pub(crate) deviations: DeviationSet,
     /// By path (`/patients/alice/lab-reports/1`).
     pub(crate) resources: Mutex<BTreeMap<String, Held>>,
+    /// Every exchange of the resource API, for `/_mock/exchanges`.
+    pub(crate) exchanges: Arc<ExchangeLog>,
 }
 
 pub fn router(rs: Arc<Rs>) -> Router {
+    let log = Arc::clone(&rs.exchanges);
     Router::new()
+        .route("/patients/{patient}", any(index))
+        .route("/patients/{patient}/{kind}", any(collection))
         .route("/patients/{patient}/{kind}/{number}", any(resource))
+        .route(HEALTH, get(health))
+        .route(EXCHANGES, get(exchanges))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(log, exchange_log::record))
         .with_state(rs)
 }
 
@@ -60,6 +78,31 @@ async fn not_found() -> Response {
     json_error(StatusCode::NOT_FOUND, "not_found", "no such resource")
 }
 
+fn method_not_allowed(allow: &'static str) -> Response {
+    let mut response = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "unsupported_method_type",
+        allow,
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// `GET /_mock/health`.
+async fn health() -> Response {
+    axum::Json(json!({ "status": "ok" })).into_response()
+}
+
+/// `GET /_mock/exchanges?after=N`: what the resource API was sent and answered.
+async fn exchanges(State(rs): State<Arc<Rs>>, RawQuery(query): RawQuery) -> Response {
+    match rs.exchanges.page(query.as_deref()) {
+        Ok(page) => axum::Json(page).into_response(),
+        Err(why) => json_error(StatusCode::BAD_REQUEST, "invalid_request", &why),
+    }
+}
+
 /// The bearer token of the request, if it sent one (scheme compared case-insensitively).
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -68,6 +111,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
 }
 
+/// `GET /patients/{patient}/{kind}/{number}` and the other methods on one resource.
 async fn resource(
     State(rs): State<Arc<Rs>>,
     Path((patient, kind, number)): Path<(String, String, String)>,
@@ -83,18 +127,7 @@ async fn resource(
     let download = access::wants_download(uri.query());
     let scope = match access::needed_scope(&method, download) {
         Need::Scope(scope) => scope,
-        Need::MethodNotAllowed => {
-            let mut response = json_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "unsupported_method_type",
-                "GET, HEAD, PUT or DELETE",
-            );
-            response.headers_mut().insert(
-                header::ALLOW,
-                HeaderValue::from_static("GET, HEAD, PUT, DELETE"),
-            );
-            return response;
-        }
+        Need::MethodNotAllowed => return method_not_allowed("GET, HEAD, PUT, DELETE"),
         Need::DownloadWithoutGet => {
             return json_error(
                 StatusCode::BAD_REQUEST,
@@ -118,24 +151,138 @@ async fn resource(
     } else {
         None
     };
-    if let Some(rpt) = bearer(&headers) {
-        match rs.as_client.introspect(&rpt).await {
-            Ok(answer) => {
-                let now = rs.as_client.now().await;
-                let strictness = Strictness {
-                    ignore_permission_exp: rs.deviations.has(Deviation::ServesExpiredPermission),
-                    ignore_scopes: rs.deviations.has(Deviation::ServesWithoutScopeCheck),
-                };
-                if access::permits(&answer, &held.id, scope, now, strictness) {
-                    return serve(&rs, &path, &held, &method, download, new_content).await;
-                }
-            }
-            Err(AsFailure::Unreachable(_)) => return unreachable(&rs),
-            // An AS that will not say the token is good: as if there were none (Grant 3.5).
-            Err(AsFailure::Refused { .. }) => {}
+    let wanted = Wanted {
+        ids: vec![held.id.clone()],
+        scope: Some(scope),
+        shape: Shape::Single,
+    };
+    if let Err(refusal) = authorize(&rs, &headers, &wanted).await {
+        return refusal;
+    }
+    serve(&rs, &path, &held, &method, download, new_content).await
+}
+
+/// `GET /patients/{patient}/{kind}`: every resource of that kind of the patient, each as
+/// `{"path", "content"}`; needs `view` on all of them, asked for in one permission request.
+async fn collection(
+    State(rs): State<Arc<Rs>>,
+    Path((patient, kind)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    if !KINDS.contains(&kind.as_str()) {
+        return not_found().await;
+    }
+    let Some(records) = records_of(&rs, &patient).await else {
+        return not_found().await;
+    };
+    if method != Method::GET && method != Method::HEAD {
+        return method_not_allowed("GET, HEAD");
+    }
+    let prefix = format!("/patients/{patient}/{kind}/");
+    let items: Vec<(String, Held)> = records
+        .into_iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .collect();
+    // Nothing of this kind: there is nothing to protect, and no permission to ask for.
+    if !items.is_empty() {
+        let wanted = Wanted {
+            ids: items.iter().map(|(_, held)| held.id.clone()).collect(),
+            scope: Some("view"),
+            shape: Shape::Collection,
+        };
+        if let Err(refusal) = authorize(&rs, &headers, &wanted).await {
+            return refusal;
         }
     }
-    challenge(&rs, &held.id, scope).await
+    let listed: Vec<Value> = items
+        .into_iter()
+        .map(|(path, held)| json!({"path": path, "content": held.content}))
+        .collect();
+    ([(header::CACHE_CONTROL, "no-store")], axum::Json(listed)).into_response()
+}
+
+/// `GET /patients/{patient}`: the paths of the patient's records, which only says they exist;
+/// needs a permission, with any scopes, on every one of them (asked for with no scopes).
+async fn index(
+    State(rs): State<Arc<Rs>>,
+    Path(patient): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let Some(records) = records_of(&rs, &patient).await else {
+        return not_found().await;
+    };
+    if method != Method::GET && method != Method::HEAD {
+        return method_not_allowed("GET, HEAD");
+    }
+    let wanted = Wanted {
+        ids: records.iter().map(|(_, held)| held.id.clone()).collect(),
+        scope: None,
+        shape: Shape::Index,
+    };
+    if let Err(refusal) = authorize(&rs, &headers, &wanted).await {
+        return refusal;
+    }
+    let paths: Vec<String> = records.into_iter().map(|(path, _)| path).collect();
+    ([(header::CACHE_CONTROL, "no-store")], axum::Json(paths)).into_response()
+}
+
+/// The patient's records by path, or `None` for a patient with none.
+async fn records_of(rs: &Rs, patient: &str) -> Option<Vec<(String, Held)>> {
+    let prefix = format!("/patients/{patient}/");
+    let records: Vec<(String, Held)> = rs
+        .resources
+        .lock()
+        .await
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .map(|(path, held)| (path.clone(), held.clone()))
+        .collect();
+    (!records.is_empty()).then_some(records)
+}
+
+/// Whether the request's RPT covers `wanted` (introspected at the AS with the PAT). If not, the
+/// answer to give instead: a UMA challenge with a new ticket for exactly `wanted` (Grant 3.2.1,
+/// 3.5), or 403 with the Warning when the AS cannot be reached (3.2.2).
+async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), Response> {
+    let Some(rpt) = bearer(headers) else {
+        return Err(challenge(rs, wanted).await);
+    };
+    let style = IntrospectionStyle {
+        hint: if rs.deviations.has(Deviation::IntrospectionWrongHint) {
+            "refresh_token"
+        } else {
+            "access_token"
+        },
+        pat_in_query: rs.deviations.has(Deviation::IntrospectionPatInQuery),
+    };
+    match rs.as_client.introspect(&rpt, style).await {
+        Ok(answer) => {
+            let now = rs.as_client.now().await;
+            let strictness = Strictness {
+                ignore_permission_exp: rs.deviations.has(Deviation::ServesExpiredPermission),
+                ignore_scopes: rs.deviations.has(Deviation::ServesWithoutScopeCheck),
+                ignore_active: rs.deviations.has(Deviation::ServesInactiveToken),
+                ignore_resource: rs.deviations.has(Deviation::ServesOtherResource),
+            };
+            let ids: Vec<&str> = wanted.ids.iter().map(String::as_str).collect();
+            if access::permits_all(&answer, &ids, wanted.scope, now, strictness) {
+                return Ok(());
+            }
+        }
+        Err(AsFailure::Unreachable(_)) => return Err(unreachable(rs)),
+        // An AS that will not say the token is good: as if there were none (Grant 3.5).
+        Err(AsFailure::Refused { .. }) => {}
+    }
+    if rs.deviations.has(Deviation::InsufficientRptWithoutTicket) {
+        return Err(json_error(
+            StatusCode::FORBIDDEN,
+            "insufficient_permissions",
+            "the token does not allow this request",
+        ));
+    }
+    Err(challenge(rs, wanted).await)
 }
 
 /// 403 with the Warning of Grant 3.2.2 (unless a deviation drops it).
@@ -154,9 +301,9 @@ fn unreachable(rs: &Rs) -> Response {
     response
 }
 
-/// A new ticket for (resource, scope) and the 401 `UMA` challenge carrying it (Grant 3.2.1), or
-/// 403 with the Warning when no ticket could be had (Grant 3.2.2).
-async fn challenge(rs: &Rs, resource_id: &str, scope: &str) -> Response {
+/// A new ticket for `wanted` and the 401 `UMA` challenge carrying it (Grant 3.2.1), or 403 with
+/// the Warning when no ticket could be had (Grant 3.2.2).
+async fn challenge(rs: &Rs, wanted: &Wanted) -> Response {
     let endpoints = &rs.as_client.endpoints;
     let as_uri = if rs.deviations.has(Deviation::AsUriNotIssuer) {
         endpoints.permission.as_str()
@@ -165,7 +312,8 @@ async fn challenge(rs: &Rs, resource_id: &str, scope: &str) -> Response {
     };
     let mut value = format!("UMA realm=\"{}\", as_uri=\"{as_uri}\"", rs.realm);
     if !rs.deviations.has(Deviation::NoTicketInChallenge) {
-        match rs.as_client.ticket(resource_id, scope).await {
+        let body = permission_request::body(wanted, rs.deviations);
+        match rs.as_client.ticket(&body).await {
             Ok(ticket) => value.push_str(&format!(", ticket=\"{ticket}\"")),
             Err(_) => return unreachable(rs),
         }
@@ -174,8 +322,13 @@ async fn challenge(rs: &Rs, resource_id: &str, scope: &str) -> Response {
         // A ticket with characters a header cannot carry is no usable ticket.
         return unreachable(rs);
     };
+    let status = if rs.deviations.has(Deviation::ChallengeWith403) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
     Response::builder()
-        .status(StatusCode::UNAUTHORIZED)
+        .status(status)
         .header(header::WWW_AUTHENTICATE, value)
         .header(header::CACHE_CONTROL, "no-store")
         .body(Body::empty())

@@ -12,12 +12,18 @@
 //! | `GET …?download` | `download` (the content as an attachment) |
 //! | `PUT …` with a JSON body | `edit` (replaces the content) |
 //! | `DELETE …` | `delete` (deregisters the resource at the AS, then forgets it) |
+//! | `GET` or `HEAD /patients/{patient}/{kind}` | `view` on every resource of that kind of the patient (a JSON array of `{"path", "content"}`) |
+//! | `GET` or `HEAD /patients/{patient}` | a permission, with any scopes, on every resource of the patient (a JSON array of their paths) |
 //!
 //! `{kind}` is `lab-reports` or `prescriptions`. A request whose RPT (introspected at the AS with
 //! the PAT) holds no current permission for the resource's `_id` with that scope, or that has no
 //! RPT, gets a new ticket for exactly that permission in a 401 `UMA` challenge (Grant 3.2.1,
-//! 3.5); when the AS cannot be reached, 403 with the Warning of Grant 3.2.2. Fixtures come from
-//! `mocks/resource-server/` (see `mocks/README.md`).
+//! 3.5); when the AS cannot be reached, answers 5xx or refuses the permission request, 403 with
+//! the Warning of Grant 3.2.2. A collection asks for its permissions in one request holding an
+//! array, one permission per resource (FedAuthz 4-b); the index asks likewise with empty
+//! `resource_scopes` (4-c). Beside the API, a control API: `GET /_mock/health` and
+//! `GET /_mock/exchanges?after=N` (every exchange of the API, see `mocks/README.md`). Fixtures
+//! come from `mocks/resource-server/` (see `mocks/README.md`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,6 +40,7 @@ mod deviations;
 mod error;
 mod fixtures;
 mod http;
+mod permission_request;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -50,12 +57,42 @@ pub use fixtures::{KINDS, RsFixtures, RsResourceFixture, RsServerFixture};
 pub use http::UNREACHABLE_WARNING;
 
 use crate::mock::authorization_server::{HANDSHAKE_TIMEOUT, ServerTls, TlsListener, TlsMode};
+use crate::mock::exchange_log::ExchangeLog;
 use as_client::AsClient;
-use deviations::DeviationSet;
-use http::{Held, Rs};
+use deviations::{Deviation, DeviationSet};
+use http::{BODY_LIMIT, CONTROL, Held, Rs};
 
 /// How long [`MockRs::stop`] waits for in-flight requests before cutting them off.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Under the registration deviations, one more resource with a malformed description. Whatever
+/// the AS answers, the server carries on: it serves only its fixture resources.
+async fn register_deviant_extras(as_client: &AsClient, deviations: DeviationSet) {
+    let extras = [
+        (
+            Deviation::RegistersScopesAsString,
+            serde_json::json!({
+                "name": "Extra record (scopes as one string)",
+                "type": "urn:uma-conformance:type:extra",
+                "resource_scopes": SCOPES.join(" "),
+            }),
+        ),
+        (
+            Deviation::RegistersBadOptionalMembers,
+            serde_json::json!({
+                "name": 42,
+                "icon_uri": "not a URI",
+                "type": "urn:uma-conformance:type:extra",
+                "resource_scopes": SCOPES,
+            }),
+        ),
+    ];
+    for (deviation, description) in extras {
+        if deviations.has(deviation) {
+            let _ = as_client.register_description(&description).await;
+        }
+    }
+}
 
 /// How to start a mock resource server.
 #[derive(Debug, Clone)]
@@ -127,6 +164,7 @@ impl MockRs {
                 },
             );
         }
+        register_deviant_extras(&as_client, deviations).await;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| RsError::Bind {
@@ -142,6 +180,7 @@ impl MockRs {
             realm: config.fixtures.server.realm.clone(),
             deviations,
             resources: Mutex::new(resources),
+            exchanges: Arc::new(ExchangeLog::new(CONTROL, BODY_LIMIT)),
         });
         let router = http::router(Arc::clone(&rs));
         let (shutdown, signal) = oneshot::channel::<()>();

@@ -12,6 +12,7 @@ pub(crate) mod client_registration;
 pub(crate) mod clients;
 pub(crate) mod clock;
 pub(crate) mod codes;
+pub(crate) mod crafted_introspection;
 pub(crate) mod description;
 pub(crate) mod grants;
 pub(crate) mod ids;

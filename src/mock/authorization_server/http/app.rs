@@ -1,17 +1,21 @@
 //! What every handler shares: the domain core behind a lock, the clock, the URLs and the switched
 //! deviations, plus discovery values derived once from the fixtures.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::mock::authorization_server::core::AsCore;
 use crate::mock::authorization_server::core::clock::Clock;
+use crate::mock::authorization_server::core::crafted_introspection::CraftedAnswers;
 use crate::mock::authorization_server::core::resources::{Partition, View};
 use crate::mock::authorization_server::deviations::{Deviation, DeviationSet};
 use crate::mock::authorization_server::error::MockError;
 use crate::mock::authorization_server::fixtures::{AUTH_METHODS, Fixtures, RptFormat};
+use crate::mock::exchange_log::ExchangeLog;
 
-use super::urls::Urls;
+use super::body::BODY_LIMIT;
+use super::urls::{CONTROL, Urls};
 
 /// The client whose identity an unauthenticated request borrows under `protection-api-without-auth`.
 const DEFAULT_RS_CLIENT: &str = "rs-alice";
@@ -29,6 +33,12 @@ pub(crate) struct App {
     pub(crate) scope_fetcher: Option<reqwest::Client>,
     /// RPTs are JWTs signed by the AS, whose key `jwks_uri` publishes.
     pub(crate) jwt_rpts: bool,
+    /// Every exchange outside the control API, for `/_mock/exchanges`.
+    pub(crate) exchanges: Arc<ExchangeLog>,
+    /// Introspection answers scripted through the control API.
+    crafted: Mutex<CraftedAnswers>,
+    /// Taken down through the control API: everything else fails.
+    down: AtomicBool,
 }
 
 impl App {
@@ -88,7 +98,6 @@ impl App {
         Ok(App {
             core: Mutex::new(core),
             clock: Clock::default(),
-            urls,
             deviations,
             profiles: fixtures.server().uma_profiles_supported.clone(),
             auth_methods_supported,
@@ -96,6 +105,10 @@ impl App {
             unauthenticated_partition,
             scope_fetcher,
             jwt_rpts: fixtures.server().rpt_format == RptFormat::Jwt,
+            exchanges: Arc::new(ExchangeLog::new(&urls.route(CONTROL), BODY_LIMIT)),
+            crafted: Mutex::default(),
+            down: AtomicBool::new(false),
+            urls,
         })
     }
 
@@ -105,6 +118,22 @@ impl App {
         self.core
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The scripted introspection answers, locked (poisoning is harmless: one map operation
+    /// per use).
+    pub(crate) fn crafted(&self) -> MutexGuard<'_, CraftedAnswers> {
+        self.crafted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn is_down(&self) -> bool {
+        self.down.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
     }
 
     pub(crate) fn has(&self, deviation: Deviation) -> bool {

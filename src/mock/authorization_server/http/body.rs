@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::errors::ApiError;
 use super::json::{JsonError, parse_lenient, parse_strict};
@@ -73,6 +73,28 @@ pub(crate) fn json(
             ApiError::invalid_request(format!("repeated parameter: {detail}"))
         }
     })
+}
+
+/// A control API body: a JSON object with no members but `allowed`, since a misspelt member
+/// would otherwise be a silent no-op. `example` shows the expected shape in the error.
+pub(crate) fn control_object(
+    headers: &HeaderMap,
+    body: RawBody,
+    allowed: &[&str],
+    example: &str,
+) -> Result<Map<String, Value>, ApiError> {
+    let Value::Object(object) = json(headers, body, Repeats::Reject)? else {
+        return Err(ApiError::invalid_request(format!(
+            "the body must be a JSON object like {example}"
+        )));
+    };
+    if let Some(unknown) = object.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(ApiError::invalid_request(format!(
+            "unknown member {unknown:?}; only {} accepted",
+            allowed.join(" and ")
+        )));
+    }
+    Ok(object)
 }
 
 /// An `application/x-www-form-urlencoded` body whose parameters each appear at most once

@@ -1,22 +1,31 @@
 //! The mock's own control API under `/_mock/` (the `mock-control-api` extension it advertises):
-//! health and the clock here, policies and owner requests in their own modules. It is a test
+//! health, the clock and the exchange log here; policies, owner requests, scripted introspection
+//! answers and the outage switch in their own modules. It is a test
 //! tool on loopback, so it needs no credentials, but bad input still gets a JSON 400. Also the
 //! trivial page behind `user_access_policy_uri`.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::app::App;
-use super::body::{self, RawBody, Repeats};
+use super::body::{self, RawBody};
 use super::errors::{ApiError, Surface, json_response};
 use crate::mock::authorization_server::core::clock::MAX_ADVANCE_SECS;
 
 pub(crate) async fn health() -> Response {
     json_response(StatusCode::OK, json!({ "status": "ok" }))
+}
+
+/// `GET /_mock/exchanges?after=N`: what the mock was sent and answered, outside this API.
+pub(crate) async fn exchanges(State(app): State<Arc<App>>, RawQuery(query): RawQuery) -> Response {
+    match app.exchanges.page(query.as_deref()) {
+        Ok(page) => json_response(StatusCode::OK, page),
+        Err(why) => ApiError::invalid_request(why).render(Surface::General, app.deviations),
+    }
 }
 
 /// `GET /_mock/clock`: the mock's "now", in seconds since the epoch.
@@ -35,18 +44,7 @@ pub(crate) async fn advance_clock(
 }
 
 fn advance(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, ApiError> {
-    let value = body::json(headers, body, Repeats::Reject)?;
-    let Value::Object(object) = value else {
-        return Err(ApiError::invalid_request(
-            "the body must be a JSON object like {\"advance_secs\": 60}",
-        ));
-    };
-    // A misspelt member would otherwise be a silent no-op.
-    if let Some(unknown) = object.keys().find(|k| k.as_str() != "advance_secs") {
-        return Err(ApiError::invalid_request(format!(
-            "unknown member {unknown:?}; only advance_secs is accepted"
-        )));
-    }
+    let object = body::control_object(headers, body, &["advance_secs"], "{\"advance_secs\": 60}")?;
     let secs = object
         .get("advance_secs")
         .ok_or_else(|| ApiError::invalid_request("advance_secs is required"))?

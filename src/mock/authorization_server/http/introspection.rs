@@ -33,6 +33,10 @@ fn answer(app: &App, headers: &HeaderMap, body: RawBody) -> Result<Response, Api
     let token = form
         .get("token")
         .ok_or_else(|| ApiError::invalid_request("token is required"))?;
+    // A test scripted this token's answer through the control API: it is given as is.
+    if let Some(answer) = app.crafted().get(token).cloned() {
+        return Ok(no_store_json(StatusCode::OK, Value::Object(answer), false));
+    }
     let viewer = if app.has(Deviation::IntrospectionLeaksToOtherRs) {
         View::Everything
     } else {

@@ -8,6 +8,7 @@ mod claims_interaction;
 mod client_auth;
 mod client_registration;
 mod control;
+mod control_introspection;
 mod control_policies;
 mod control_requests;
 mod discovery;
@@ -16,6 +17,7 @@ mod html;
 mod introspection;
 mod json;
 mod jwks;
+mod outage;
 mod permission;
 mod query_params;
 mod redirect;
@@ -29,13 +31,14 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
 
 use app::App;
 use urls::{
-    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, CLOCK, DISCOVERY, HEALTH,
-    INTROSPECTION, JWKS, PERMISSION, POLICIES, POLICY, REQUESTS, RESOURCE_REGISTRATION, REVOCATION,
-    TOKEN,
+    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, CLOCK, DISCOVERY, EXCHANGES, HEALTH,
+    INTROSPECTION, INTROSPECTION_ANSWERS, JWKS, OUTAGE, PERMISSION, POLICIES, POLICY, REQUESTS,
+    RESOURCE_REGISTRATION, REVOCATION, TOKEN,
 };
 
 /// Every route of the mock under the issuer's path. Anything else is a JSON 404, and a known
@@ -92,8 +95,23 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             &at(&format!("{REQUESTS}/{{id}}/deny")),
             post(control_requests::deny),
         )
+        .route(&at(EXCHANGES), get(control::exchanges))
+        .route(
+            &at(INTROSPECTION_ANSWERS),
+            post(control_introspection::create),
+        )
+        .route(&at(OUTAGE), get(outage::state).post(outage::switch))
         .method_not_allowed_fallback(errors::method_not_allowed)
         .fallback(errors::unknown_route)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))
+        // The log is outermost, so it also records what an outage answered.
+        .layer(from_fn_with_state(
+            Arc::clone(&app),
+            outage::refuse_while_down,
+        ))
+        .layer(from_fn_with_state(
+            Arc::clone(&app.exchanges),
+            crate::mock::exchange_log::record,
+        ))
         .with_state(app)
 }

@@ -14,10 +14,15 @@ pub(crate) const POLICY: &str = "/policy";
 pub(crate) const CLAIMS_INTERACTION: &str = "/claims";
 pub(crate) const CLIENT_REGISTRATION: &str = "/register";
 pub(crate) const JWKS: &str = "/jwks";
+/// Everything under this path is the control API: never recorded, never taken down.
+pub(crate) const CONTROL: &str = "/_mock";
 pub(crate) const HEALTH: &str = "/_mock/health";
 pub(crate) const CLOCK: &str = "/_mock/clock";
 pub(crate) const POLICIES: &str = "/_mock/policies";
 pub(crate) const REQUESTS: &str = "/_mock/requests";
+pub(crate) const EXCHANGES: &str = "/_mock/exchanges";
+pub(crate) const INTROSPECTION_ANSWERS: &str = "/_mock/introspection-answers";
+pub(crate) const OUTAGE: &str = "/_mock/outage";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Urls {
