@@ -10,6 +10,7 @@ pub mod features;
 pub mod legs;
 pub mod party_config;
 pub mod redaction;
+pub mod reference_client;
 pub mod report;
 pub mod run;
 pub mod summary;
