@@ -489,8 +489,8 @@ async fn pushed_claims_then_pct_reuse_and_upgrade() {
 }
 
 #[tokio::test]
-async fn never_reuses_pct_and_never_upgrades() {
-    for (deviation, field) in [("never-reuses-pct", "pct"), ("never-upgrades", "rpt")] {
+async fn foreign_pct_and_foreign_rpt_upgrade() {
+    for (deviation, field) in [("foreign-pct", "pct"), ("foreign-rpt-upgrade", "rpt")] {
         let w = World::start(&[]).await;
         w.lab_reports_need_a_doctor().await;
         let dir = tempfile::tempdir().unwrap();
@@ -500,7 +500,8 @@ async fn never_reuses_pct_and_never_upgrades() {
         let later = with(w.uma_client_keeping(OTHER_LAB_REPORT, &dir), deviation);
         run(later).await;
         let third = &w.as_proxy.client_token_requests()[2];
-        assert!(third.field(field).is_none(), "{deviation}: {}", third.body);
+        let sent = third.field(field).unwrap_or_default();
+        assert!(sent.ends_with("-foreign"), "{deviation}: {}", third.body);
     }
 }
 
@@ -799,4 +800,27 @@ async fn an_expired_rpt_is_refreshed_once() {
         lines.iter().any(|l| l.contains("(refresh_token) -> 200")),
         "{lines:?}"
     );
+}
+
+#[tokio::test]
+async fn foreign_refresh_token() {
+    let w = World::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = w.uma_client_keeping(LAB_REPORT, &dir);
+    assert_eq!(run(options.clone()).await.0, 0);
+    w.control(
+        Method::POST,
+        "/_mock/clock",
+        Some(json!({"advance_secs": 600})),
+    )
+    .await;
+    run(with(options, "foreign-refresh-token")).await;
+    let refresh = w
+        .as_proxy
+        .client_token_requests()
+        .into_iter()
+        .find(|r| r.field("grant_type").as_deref() == Some("refresh_token"))
+        .expect("a refresh request");
+    let sent = refresh.field("refresh_token").unwrap_or_default();
+    assert!(sent.ends_with("-foreign"), "{}", refresh.body);
 }

@@ -244,6 +244,8 @@ pub struct ClientTarget {
     pub rs_control_api: String,
     /// The longest one client run may take before it is stopped.
     pub run_timeout: std::time::Duration,
+    /// Scopes the client is pre-registered for at the harness's AS (Grant 3.3.4).
+    pub registered_scopes: Vec<String>,
 }
 
 impl std::fmt::Debug for ClientTarget {

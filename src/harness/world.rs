@@ -98,6 +98,41 @@ pub struct UmaWorld {
     pub upgrade_answers: Vec<bool>,
     /// What a resource server scenario learned and changed.
     pub rs: ResourceServerState,
+    /// The runs of the client under test in a client scenario.
+    pub client_run: ClientRunState,
+}
+
+/// State of a scenario that tests a client.
+#[derive(Debug, Clone, Default)]
+pub struct ClientRunState {
+    /// The client's state folder, shared by the scenario's runs.
+    pub state_dir: Option<Arc<tempfile::TempDir>>,
+    /// Log positions of the harness's AS and RS before the latest run, and before the first.
+    pub marks: Option<(u64, u64)>,
+    pub first_marks: Option<(u64, u64)>,
+    pub outcome: Option<crate::harness::roles::client_under_test::ClientOutcome>,
+    /// Where the client sent the requesting party, if it did.
+    pub interaction_url: Option<String>,
+    /// The harness's redirect back to the client, if the AS sent the party back.
+    pub returned: Option<Returned>,
+    /// Come back with a state the client never sent.
+    pub forge_state: bool,
+    /// Answer for the owner once the client polls.
+    pub approve_owner: bool,
+    /// Policies the scenario made at the harness's AS.
+    pub policies: Vec<String>,
+    /// The harness RS resource the scenario's runs fetch.
+    pub resource: usize,
+    /// Whether the logs were already added to the evidence (for all runs, or the latest).
+    pub evidence_added: Option<bool>,
+}
+
+/// The redirect back to the client that the harness delivered.
+#[derive(Debug, Clone)]
+pub struct Returned {
+    /// The ticket the AS put on it.
+    pub ticket: Option<String>,
+    pub at_ms: u64,
 }
 
 /// State of a scenario that tests a resource server.

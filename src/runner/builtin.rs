@@ -30,6 +30,7 @@ pub async fn start(
         plain_http,
         listen: "127.0.0.1:0".parse().expect("valid loopback address"),
         extra_client: None,
+        poll_interval_secs: None,
     })
     .await
 }
@@ -43,6 +44,8 @@ pub struct MockAsOptions<'a> {
     pub listen: SocketAddr,
     /// A client under test to register, granted what the fixture UMA client is granted.
     pub extra_client: Option<crate::mock::authorization_server::ClientFixture>,
+    /// The `interval` a request_submitted answer asks for, instead of the fixtures'.
+    pub poll_interval_secs: Option<u64>,
 }
 
 /// The fixture client a client under test stands in for.
@@ -89,6 +92,14 @@ pub async fn start_with(options: &MockAsOptions<'_>) -> Result<BuiltinTarget, St
         Some(client) => fixtures
             .with_client_like(client.clone(), FIXTURE_UMA_CLIENT)
             .map_err(|e| e.to_string())?,
+        None => fixtures,
+    };
+    let fixtures = match options.poll_interval_secs {
+        Some(secs) => {
+            let mut server = fixtures.server().clone();
+            server.request_submitted_interval_secs = secs;
+            fixtures.with_server(server).map_err(|e| e.to_string())?
+        }
         None => fixtures,
     };
     let mut mock_config = MockAsConfig::new(listen).map_err(|e| e.to_string())?;

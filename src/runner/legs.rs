@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::builtin::{self, MockAsOptions};
 use super::config::{LoadedTarget, TargetPlan};
 use super::party_config::{ClientPlan, ResourceServerPlan};
+use super::reference_client;
 use crate::harness::roles::client_under_test::{ClientLauncher, CommandLauncher};
 use crate::harness::target::{
     ClientTarget, HarnessResource, Party, ProtectedResource, ResourceServerTarget,
@@ -49,17 +50,21 @@ impl Deviations {
             let in_rs = crate::mock::resource_server::deviations()
                 .iter()
                 .any(|d| d.name == name);
-            match (in_as, in_rs) {
-                (true, false) => routed.authorization_server.push(name.clone()),
-                (false, true) => routed.resource_server.push(name.clone()),
-                (true, true) => {
-                    return Err(format!(
-                        "deviation {name:?} is in two mocks' catalogues (a harness defect)"
-                    ));
-                }
-                (false, false) => {
+            let in_client = crate::mock::client::deviations()
+                .iter()
+                .any(|d| d.name == name);
+            match (in_as, in_rs, in_client) {
+                (true, false, false) => routed.authorization_server.push(name.clone()),
+                (false, true, false) => routed.resource_server.push(name.clone()),
+                (false, false, true) => routed.client.push(name.clone()),
+                (false, false, false) => {
                     return Err(format!(
                         "unknown deviation {name:?}; `uma-conformance deviations` lists them"
+                    ));
+                }
+                _ => {
+                    return Err(format!(
+                        "deviation {name:?} is in two mocks' catalogues (a harness defect)"
                     ));
                 }
             }
@@ -71,7 +76,7 @@ impl Deviations {
 /// The parties a source brings, in the order their legs run.
 pub fn parties(source: &Source<'_>) -> Vec<Party> {
     match source {
-        Source::Builtin { .. } => vec![Party::AuthorizationServer, Party::ResourceServer],
+        Source::Builtin { .. } => Party::ALL.to_vec(),
         Source::File(plan) => {
             let mut parties = Vec::new();
             if plan.authorization_server.is_some() {
@@ -181,9 +186,14 @@ pub async fn start(party: Party, source: &Source<'_>) -> Result<Leg, String> {
             let client = plan.client.as_ref().ok_or("the target file has no [client]")?;
             file_client_leg(plan, client).await
         }
-        (Party::Client, Source::Builtin { .. }) => {
-            Err("the built-in run has no reference client yet".into())
-        }
+        (
+            Party::Client,
+            Source::Builtin {
+                fixtures_dir,
+                deviations,
+                ..
+            },
+        ) => builtin_client_leg(*fixtures_dir, &deviations.client).await,
     }
 }
 
@@ -198,6 +208,9 @@ async fn harness_as(
         deviations: &[],
         plain_http: true,
         listen,
+        // A client under test waits out each interval for real: one second keeps runs short
+        // while still telling a client that waits from one that does not.
+        poll_interval_secs: extra_client.as_ref().map(|_| 1),
         extra_client,
     })
     .await
@@ -321,21 +334,105 @@ async fn file_rs_leg(plan: &TargetPlan, rs: &ResourceServerPlan) -> Result<Leg, 
     })
 }
 
-async fn file_client_leg(plan: &TargetPlan, client: &ClientPlan) -> Result<Leg, String> {
+/// The harness's AS and RS for a client under test: the AS knows the client (with a second
+/// claims redirect URI, so the client must say which one it wants, Grant 3.3.2) and polls
+/// may be answered with a short interval.
+async fn harness_for_client(
+    fixtures_dir: Option<&Path>,
+    client: &ClientPlan,
+) -> Result<(MockAs, MockRs, LoadedTarget), String> {
     let fixture = client_fixture(client);
-    let (as_mock, mut loaded) = harness_as(None, client.harness_as_listen, Some(fixture)).await?;
-    let rs = {
-        let mut config = MockRsConfig::new(client.harness_rs_listen, as_mock.issuer())
-            .map_err(|e| e.to_string())?;
-        config.fixtures = rs_fixtures(None)?;
-        match MockRs::start(config).await {
-            Ok(rs) => rs,
-            Err(e) => {
-                as_mock.stop().await;
-                return Err(format!("the harness's resource server did not start: {e}"));
-            }
+    let (as_mock, loaded) =
+        harness_as(fixtures_dir, client.harness_as_listen, Some(fixture)).await?;
+    let mut config = MockRsConfig::new(client.harness_rs_listen, as_mock.issuer())
+        .map_err(|e| e.to_string())?;
+    config.fixtures = rs_fixtures(fixtures_dir)?;
+    match MockRs::start(config).await {
+        Ok(rs) => Ok((as_mock, rs, loaded)),
+        Err(e) => {
+            as_mock.stop().await;
+            Err(format!("the harness's resource server did not start: {e}"))
         }
+    }
+}
+
+async fn client_leg(
+    as_mock: MockAs,
+    rs: MockRs,
+    mut loaded: LoadedTarget,
+    client: &ClientPlan,
+    launcher: Arc<dyn ClientLauncher>,
+    described: String,
+) -> Leg {
+    loaded.target.client = Some(ClientTarget {
+        launcher,
+        client_id: client.client_id.clone(),
+        claims_redirect_uri: client.claims_redirect_uri.clone(),
+        resources: harness_resources(&rs).await,
+        rs_control_api: format!("{}/_mock", rs.base_url()),
+        run_timeout: client.run_timeout,
+        registered_scopes: vec![REGISTERED_CLIENT_SCOPE.to_string()],
+    });
+    Leg {
+        party: Party::Client,
+        description: format!(
+            "client {described} (the harness plays its AS at {} and its RS at {})",
+            as_mock.issuer(),
+            rs.base_url()
+        ),
+        loaded,
+        running: vec![Running::As(as_mock), Running::Rs(rs)],
+    }
+}
+
+async fn builtin_client_leg(
+    fixtures_dir: Option<&Path>,
+    deviations: &[String],
+) -> Result<Leg, String> {
+    let plan = ClientPlan {
+        command: Vec::new(),
+        client_id: reference_client::CLIENT_ID.into(),
+        client_secret: Some(reference_client::CLIENT_SECRET.into()),
+        auth_method: Some(crate::harness::target::ClientAuthMethod::ClientSecretBasic),
+        claims_redirect_uri: Some(format!(
+            "http://127.0.0.1:{}/claims-cb?app=reference",
+            free_port()?
+        )),
+        harness_as_listen: "127.0.0.1:0".parse().expect("loopback"),
+        harness_rs_listen: "127.0.0.1:0".parse().expect("loopback"),
+        run_timeout: crate::harness::roles::client_under_test::DEFAULT_RUN_TIMEOUT,
     };
+    let (as_mock, rs, loaded) = harness_for_client(fixtures_dir, &plan).await?;
+    let launcher = Arc::new(reference_client::InProcessClient {
+        claims_redirect_uri: plan.claims_redirect_uri.clone().unwrap_or_default(),
+        deviations: deviations.to_vec(),
+        scope: Some(REGISTERED_CLIENT_SCOPE.into()),
+    });
+    Ok(client_leg(
+        as_mock,
+        rs,
+        loaded,
+        &plan,
+        launcher,
+        "the reference client".into(),
+    )
+    .await)
+}
+
+/// A loopback port free right now, for the reference client's claims redirect URI.
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+/// The scope a client under test is pre-registered for at the harness's AS (Grant 3.3.4).
+pub const REGISTERED_CLIENT_SCOPE: &str = "download";
+
+async fn file_client_leg(plan: &TargetPlan, client: &ClientPlan) -> Result<Leg, String> {
+    let (as_mock, rs, mut loaded) = harness_for_client(None, client).await?;
+    loaded.expected_failures = plan.expected_failures.clone();
     let fixed = std::collections::BTreeMap::from([
         ("client_id".to_string(), client.client_id.clone()),
         (
@@ -347,33 +444,17 @@ async fn file_client_leg(plan: &TargetPlan, client: &ClientPlan) -> Result<Leg, 
             client.claims_redirect_uri.clone().unwrap_or_default(),
         ),
         ("as_issuer".to_string(), as_mock.issuer().to_string()),
+        ("scope".to_string(), REGISTERED_CLIENT_SCOPE.to_string()),
         ("exe".to_string(), exe()),
     ]);
-    let launcher: Arc<dyn ClientLauncher> = Arc::new(CommandLauncher::new(
-        client.command.clone(),
-        fixed,
-    )?);
-    loaded.expected_failures = plan.expected_failures.clone();
-    loaded.target.client = Some(ClientTarget {
-        launcher,
-        client_id: client.client_id.clone(),
-        claims_redirect_uri: client.claims_redirect_uri.clone(),
-        resources: harness_resources(&rs).await,
-        rs_control_api: format!("{}/_mock", rs.base_url()),
-        run_timeout: client.run_timeout,
-    });
-    Ok(Leg {
-        party: Party::Client,
-        description: format!(
-            "client `{}` (the harness plays its AS at {} and its RS at {})",
-            client.command.join(" "),
-            as_mock.issuer(),
-            rs.base_url()
-        ),
-        loaded,
-        running: vec![Running::As(as_mock), Running::Rs(rs)],
-    })
+    let launcher: Arc<dyn ClientLauncher> =
+        Arc::new(CommandLauncher::new(client.command.clone(), fixed)?);
+    let described = format!("`{}`", client.command.join(" "));
+    Ok(client_leg(as_mock, rs, loaded, client, launcher, described).await)
 }
+
+/// Registered for every client under test besides its own; nothing listens there.
+pub const UNUSED_CLAIMS_REDIRECT_URI: &str = "http://127.0.0.1:9/uma-conformance-unused-cb";
 
 /// The client under test as the harness's AS registers it.
 pub fn client_fixture(client: &ClientPlan) -> ClientFixture {
@@ -393,8 +474,15 @@ pub fn client_fixture(client: &ClientPlan) -> ClientFixture {
             "refresh_token".to_string(),
         ],
         redirect_uris: Vec::new(),
-        claims_redirect_uris: client.claims_redirect_uri.iter().cloned().collect(),
-        scopes: vec!["download".to_string()],
+        // A second URI the client never uses: with two registered, the client must name the
+        // one it wants (Grant 3.3.2).
+        claims_redirect_uris: client
+            .claims_redirect_uri
+            .iter()
+            .cloned()
+            .chain(client.claims_redirect_uri.as_ref().map(|_| UNUSED_CLAIMS_REDIRECT_URI.to_string()))
+            .collect(),
+        scopes: vec![REGISTERED_CLIENT_SCOPE.to_string()],
     }
 }
 

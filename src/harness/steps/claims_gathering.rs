@@ -548,7 +548,7 @@ async fn provides_claims(w: &mut UmaWorld, _a: Args) -> StepResult {
 
 /// Fills the pages as described and follows the AS's redirects, until the party is sent back
 /// to the claims redirect URI, a page has no form left to fill, or the hop limit is reached.
-async fn play_pages(w: &mut UmaWorld, pages: &[FormPage]) -> StepResult {
+pub(super) async fn play_pages(w: &mut UmaWorld, pages: &[FormPage]) -> StepResult {
     let mut page_index = 0;
     for _ in 0..MAX_HOPS {
         let visit = w
@@ -622,7 +622,7 @@ fn redact_generated_values(
     Ok(())
 }
 
-async fn visit_url(w: &mut UmaWorld, url: String) -> StepResult {
+pub(super) async fn visit_url(w: &mut UmaWorld, url: String) -> StepResult {
     go_to(w, Request::get(url.clone()), url).await
 }
 

@@ -6,6 +6,7 @@ pub mod adapter;
 mod assessment;
 mod claims;
 mod claims_gathering;
+mod client_suite;
 mod discovery;
 mod grant;
 mod introspection;
@@ -82,6 +83,7 @@ pub fn definitions() -> Vec<StepDef> {
     all.extend(introspection::steps());
     all.extend(responses::steps());
     all.extend(resource_server::steps());
+    all.extend(client_suite::steps());
     all.extend(rs_protection_calls::steps());
     all
 }
@@ -89,6 +91,7 @@ pub fn definitions() -> Vec<StepDef> {
 /// Undoes what a scenario left behind: resources it registered, an AS it took down.
 pub async fn cleanup(world: &mut UmaWorld) {
     resource_server::cleanup(world).await;
+    client_suite::cleanup(world).await;
     registration::cleanup(world).await;
 }
 

@@ -35,11 +35,12 @@ pub(crate) enum Deviation {
     RejectsUnknownRedirectParams,
     IgnoresInterval,
     AcceptsRepeatedTicket,
-    NeverUpgrades,
-    NeverReusesPct,
+    ForeignRptUpgrade,
+    ForeignPct,
+    ForeignRefreshToken,
 }
 
-const ALL: [Deviation; 24] = [
+const ALL: [Deviation; 25] = [
     Deviation::WrongGrantType,
     Deviation::StaleTicket,
     Deviation::TokenRequestToIssuer,
@@ -62,11 +63,12 @@ const ALL: [Deviation; 24] = [
     Deviation::RejectsUnknownRedirectParams,
     Deviation::IgnoresInterval,
     Deviation::AcceptsRepeatedTicket,
-    Deviation::NeverUpgrades,
-    Deviation::NeverReusesPct,
+    Deviation::ForeignRptUpgrade,
+    Deviation::ForeignPct,
+    Deviation::ForeignRefreshToken,
 ];
 
-static CATALOGUE: [DeviationInfo; 24] = [
+static CATALOGUE: [DeviationInfo; 25] = [
     DeviationInfo {
         name: "wrong-grant-type",
         breaks: &["GRANT-3.3.1-a"],
@@ -104,7 +106,8 @@ static CATALOGUE: [DeviationInfo; 24] = [
     },
     DeviationInfo {
         name: "claim-token-padded",
-        breaks: &["GRANT-3.3.1-e"],
+        // Wrapped, the token is no longer in the format the client names either.
+        breaks: &["GRANT-3.3.1-e", "GRANT-3.3.1-c", "GRANT-3.3.1-g", "GRANT-3.3.1-h"],
         summary: "A pushed claim token is wrapped in standard, padded base64 (+, /, =) instead of sent as given.",
     },
     DeviationInfo {
@@ -178,14 +181,19 @@ static CATALOGUE: [DeviationInfo; 24] = [
         summary: "A need_info ticket equal to the one just sent is used without complaint.",
     },
     DeviationInfo {
-        name: "never-upgrades",
+        name: "foreign-rpt-upgrade",
         breaks: &["GRANT-3.3.1-m"],
-        summary: "The client never offers the RPT it holds in the rpt parameter.",
+        summary: "The rpt the client offers for upgrading is not the one it was issued (a suffix is added).",
     },
     DeviationInfo {
-        name: "never-reuses-pct",
-        breaks: &["GRANT-3.3.1-i", "GRANT-3.3.1-j"],
-        summary: "The client never presents the PCT it holds, so claims are gathered again every time.",
+        name: "foreign-pct",
+        breaks: &["GRANT-3.3.1-i", "GRANT-3.3.1-j", "GRANT-3.3.1-l"],
+        summary: "The pct the client presents is not the one it was issued (a suffix is added).",
+    },
+    DeviationInfo {
+        name: "foreign-refresh-token",
+        breaks: &["GRANT-3.6-b"],
+        summary: "The refresh token the client refreshes with is not the one it was issued (a suffix is added).",
     },
 ];
 
@@ -274,6 +282,6 @@ mod tests {
         assert!(set.has(Deviation::NoState));
         assert!(!set.has(Deviation::GuessableState));
         let err = DeviationSet::parse(&["nope".to_string()]).unwrap_err();
-        assert!(err.contains("never-reuses-pct"));
+        assert!(err.contains("foreign-pct"));
     }
 }

@@ -204,7 +204,14 @@ impl<'o> Run<'o> {
     ) -> Result<Option<String>, ClientError> {
         let discovery = self.discover(as_uri).await?;
         let endpoint = self.token_endpoint(as_uri, &discovery);
-        let grant = Grant::Refresh { refresh_token };
+        let refresh_token = foreign_if(
+            Some(refresh_token.to_string()),
+            self.has(Deviation::ForeignRefreshToken),
+        )
+        .unwrap_or_default();
+        let grant = Grant::Refresh {
+            refresh_token: &refresh_token,
+        };
         match self.token_request(&endpoint, &grant).await? {
             TokenAnswer::Issued {
                 rpt, refresh_token, ..
@@ -253,17 +260,13 @@ impl<'o> Run<'o> {
                 .filter(|_| push_claim_token);
             push_claim_token = false;
             let scope = self.options.scope.clone();
+            let pct = foreign_if(held.pct.clone(), self.has(Deviation::ForeignPct));
+            let rpt = foreign_if(held.rpt.clone(), self.has(Deviation::ForeignRptUpgrade));
             let grant = Grant::UmaTicket {
                 ticket: &ticket,
                 claim_token: claim_token.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-                pct: held
-                    .pct
-                    .as_deref()
-                    .filter(|_| !self.has(Deviation::NeverReusesPct)),
-                rpt: held
-                    .rpt
-                    .as_deref()
-                    .filter(|_| !self.has(Deviation::NeverUpgrades)),
+                pct: pct.as_deref(),
+                rpt: rpt.as_deref(),
                 scope: scope.as_deref(),
             };
             let answer = self.token_request(&endpoint, &grant).await?;
@@ -395,4 +398,15 @@ impl<'o> Run<'o> {
         ));
         Ok(returned.ticket)
     }
+}
+
+/// A credential the client was not issued, standing in for the one it holds (a deviation).
+fn foreign_if(held: Option<String>, foreign: bool) -> Option<String> {
+    held.map(|value| {
+        if foreign {
+            format!("{value}-foreign")
+        } else {
+            value
+        }
+    })
 }
