@@ -6,7 +6,9 @@ use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uma_conformance::mock::authorization_server::{MockAs, MockAsConfig};
-use uma_conformance::mock::resource_server::{MockRs, MockRsConfig, UNREACHABLE_WARNING};
+use uma_conformance::mock::resource_server::{
+    MockRs, MockRsConfig, SHARE_SCOPE_PATH, UNREACHABLE_WARNING,
+};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -208,9 +210,85 @@ async fn registers_its_resources_at_start() {
         )
         .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-        let scopes = reply.json()["resource_scopes"].clone();
-        assert_eq!(scopes, json!(["view", "edit", "download", "delete"]));
+        let description = reply.json();
+        let share = format!("{}{SHARE_SCOPE_PATH}", s.rs.base_url());
+        assert_eq!(
+            description["resource_scopes"],
+            json!(["view", "edit", "download", "delete", share])
+        );
+        // Every optional member of FedAuthz 3.1, from the fixtures.
+        for member in [
+            "name",
+            "name#de",
+            "description",
+            "description#de",
+            "icon_uri",
+            "type",
+        ] {
+            assert!(description[member].is_string(), "{member}: {description}");
+        }
+        let icon = description["icon_uri"].as_str().unwrap();
+        assert!(icon.starts_with("https://rs.example.test/icons/"), "{icon}");
     }
+    let lab = s.as_exchanges("/resource_set").await;
+    let sent = sent_json(&lab[0]);
+    assert_eq!(sent["name"], "Alice's blood count, March");
+    assert_eq!(sent["name#de"], "Alices Blutbild, März");
+    assert_eq!(sent["type"], "urn:uma-conformance:type:lab-report");
+}
+
+#[tokio::test]
+async fn the_share_scope_uri_leads_to_its_scope_description() {
+    let s = Setup::start(&[]).await;
+    // No token needed, and no ticket asked for.
+    let permission_requests = s.as_exchanges("/permission").await.len();
+    let reply = s.get(SHARE_SCOPE_PATH, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.header(header::CONTENT_TYPE), Some("application/json"));
+    let document = reply.json();
+    assert_eq!(document["name"], "Share");
+    assert_eq!(document["name#de"], "Teilen");
+    assert!(document["description"].is_string(), "{document}");
+    assert!(document["description#de"].is_string(), "{document}");
+    assert_eq!(
+        document["icon_uri"],
+        "https://rs.example.test/icons/share.png"
+    );
+    assert_eq!(
+        s.as_exchanges("/permission").await.len(),
+        permission_requests
+    );
+    let post = s
+        .call(Method::POST, SHARE_SCOPE_PATH, None, Some(&json!({})))
+        .await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+/// An AS may fetch scope description URIs at registration: the RS serves its own before it
+/// registers, so it starts against one that insists on fetching them.
+#[tokio::test]
+async fn starts_against_an_as_that_fetches_scope_descriptions() {
+    let mut config = MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap();
+    config.deviations = vec!["dereferences-scope-uris".to_string()];
+    let mock_as = MockAs::start(config).await.expect("AS starts");
+    let rs = start_rs(mock_as.issuer(), &[]).await;
+    assert_eq!(rs.resources().await.len(), 3);
+    let page = Reply::from(
+        client()
+            .get(format!("{}/_mock/exchanges", rs.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .json();
+    let fetched = page["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"] == json!(SHARE_SCOPE_PATH))
+        .count();
+    assert!(fetched >= 3, "{page}");
 }
 
 #[tokio::test]
@@ -1122,4 +1200,42 @@ async fn deviation_registers_bad_optional_members() {
     let sent = extra_registration("registers-bad-optional-members").await;
     assert_eq!(sent["name"], json!(42));
     assert_eq!(sent["icon_uri"], json!("not a URI"));
+    for member in ["name#de", "description", "description#de", "type"] {
+        assert!(sent[member].is_number(), "{member}: {sent}");
+    }
+    // Every scope a string (FedAuthz 3.1-a holds), but one of them empty (3.1-b does not).
+    let scopes = sent["resource_scopes"].as_array().unwrap();
+    assert!(scopes.iter().all(Value::is_string), "{sent}");
+    assert_eq!(scopes.last(), Some(&json!("")));
+    assert_eq!(
+        scopes[..4],
+        [
+            json!("view"),
+            json!("edit"),
+            json!("download"),
+            json!("delete")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn deviation_bad_scope_description() {
+    let s = Setup::start(&["bad-scope-description"]).await;
+    let reply = s.get(SHARE_SCOPE_PATH, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let document = reply.json();
+    for member in ["name", "name#de", "description", "description#de"] {
+        assert!(document[member].is_number(), "{member}: {document}");
+    }
+    let icon = document["icon_uri"].as_str().unwrap();
+    assert!(icon.starts_with('/'), "{icon}");
+    // Only the document changes: the resources are registered with the share scope as usual.
+    let registered = s.as_exchanges("/resource_set").await;
+    assert_eq!(registered.len(), 3);
+    let share = format!("{}{SHARE_SCOPE_PATH}", s.rs.base_url());
+    for exchange in &registered {
+        assert_eq!(exchange["status"], json!(201), "{exchange}");
+        assert_eq!(sent_json(exchange)["resource_scopes"][4], json!(share));
+    }
+    s.get(LAB_REPORT, None).await.ticket();
 }

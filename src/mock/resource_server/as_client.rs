@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::RwLock;
 
 use super::error::RsError;
@@ -244,17 +244,6 @@ impl AsClient {
         self.renew_pat().await?;
         let pat = self.pat.read().await.clone();
         send(build(&pat)).await
-    }
-
-    /// Registers a resource; answers its `_id`.
-    pub async fn register(
-        &self,
-        name: &str,
-        r#type: &str,
-        scopes: &[&str],
-    ) -> Result<String, AsFailure> {
-        self.register_description(&json!({"name": name, "type": r#type, "resource_scopes": scopes}))
-            .await
     }
 
     /// Registers a resource description given as is; answers its `_id`.

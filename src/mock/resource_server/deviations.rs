@@ -35,9 +35,10 @@ pub(crate) enum Deviation {
     RegistersBadOptionalMembers,
     CollectionPermissionsNotArray,
     EmptyScopesAsNull,
+    BadScopeDescription,
 }
 
-const ALL: [Deviation; 20] = [
+const ALL: [Deviation; 21] = [
     Deviation::NoTicketInChallenge,
     Deviation::AsUriNotIssuer,
     Deviation::NoWarningWhenAsDown,
@@ -58,6 +59,7 @@ const ALL: [Deviation; 20] = [
     Deviation::RegistersBadOptionalMembers,
     Deviation::CollectionPermissionsNotArray,
     Deviation::EmptyScopesAsNull,
+    Deviation::BadScopeDescription,
 ];
 
 /// What breaks once the AS refuses a permission request: the RS gets no ticket, so a tokenless
@@ -80,7 +82,7 @@ const KNOCK_ON_COLLECTION: &[&str] =
     refused_ticket!("FED-4.1-i1", "FED-4-b", "FED-4.1-a", "FED-4.1-c");
 const KNOCK_ON_EMPTY_SCOPES: &[&str] = refused_ticket!("FED-4-c", "FED-4.1-c");
 
-static CATALOGUE: [DeviationInfo; 20] = [
+static CATALOGUE: [DeviationInfo; 21] = [
     DeviationInfo {
         name: "no-ticket-in-challenge",
         breaks: &["GRANT-3.2-a", "GRANT-3.2.1-i1", "GRANT-3.5-i1"],
@@ -129,7 +131,7 @@ static CATALOGUE: [DeviationInfo; 20] = [
     DeviationInfo {
         name: "permission-for-every-scope",
         breaks: &["GRANT-3.2-b", "FED-4-a"],
-        summary: "Permission requests ask for every scope the resource has instead of the one the request needs; the AS grants the ticket.",
+        summary: "Permission requests ask for every action scope of the resource (view, edit, download, delete) instead of the one the request needs; the AS grants the ticket.",
     },
     DeviationInfo {
         name: "permission-without-scopes-member",
@@ -168,8 +170,16 @@ static CATALOGUE: [DeviationInfo; 20] = [
     },
     DeviationInfo {
         name: "registers-bad-optional-members",
-        breaks: &["FED-3.1-h", "FED-3.1-f"],
-        summary: "At start, also registers one extra resource whose name is a number and icon_uri not a URI, and carries on whatever the AS answers.",
+        breaks: &[
+            "FED-3.1-b",
+            "FED-3.1-c",
+            "FED-3.1-e",
+            "FED-3.1-f",
+            "FED-3.1-h",
+            "FED-3.1-j",
+            "FED-3.1-k",
+        ],
+        summary: "At start, also registers one extra resource whose name, name#de, description, description#de and type are numbers, icon_uri not a URI and resource_scopes holds an empty string beside the valid scopes, and carries on whatever the AS answers.",
     },
     DeviationInfo {
         name: "collection-permissions-not-array",
@@ -180,6 +190,18 @@ static CATALOGUE: [DeviationInfo; 20] = [
         name: "empty-scopes-as-null",
         breaks: KNOCK_ON_EMPTY_SCOPES,
         summary: "The patient index's permission request sends resource_scopes: null instead of []; the AS refuses it, so the index gets 403 with the Warning instead of the challenge.",
+    },
+    DeviationInfo {
+        name: "bad-scope-description",
+        breaks: &[
+            "FED-3.1.1-a",
+            "FED-3.1.1-b",
+            "FED-3.1.1-d",
+            "FED-3.1.1-e",
+            "FED-3.1.1-g",
+            "FED-3.1.1-i",
+        ],
+        summary: "The share scope's description document (/scopes/share) has name, name#de, description and description#de as numbers and a relative icon_uri.",
     },
 ];
 

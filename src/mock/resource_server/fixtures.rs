@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::error::RsError;
 use crate::spec::assets::MOCKS;
@@ -46,6 +46,18 @@ pub struct RsResourceFixture {
     pub name: String,
     /// The `type` registered at the AS.
     pub r#type: String,
+    /// The German `name#de` registered at the AS, if any.
+    #[serde(default, rename = "name#de")]
+    pub name_de: Option<String>,
+    /// The `description` registered at the AS, if any.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The German `description#de` registered at the AS, if any.
+    #[serde(default, rename = "description#de")]
+    pub description_de: Option<String>,
+    /// The `icon_uri` registered at the AS, if any: an absolute URI.
+    #[serde(default)]
+    pub icon_uri: Option<String>,
     /// What a GET answers: any JSON value.
     pub content: Value,
 }
@@ -54,6 +66,30 @@ impl RsResourceFixture {
     /// The path the resource is served at.
     pub fn path(&self) -> String {
         format!("/patients/{}/{}/{}", self.patient, self.kind, self.number)
+    }
+
+    /// The resource description registered at the AS for it, with these `resource_scopes`:
+    /// `name` and `type`, and the optional members the fixture gives.
+    pub fn description(&self, scopes: &[String]) -> Value {
+        let mut description = serde_json::Map::new();
+        description.insert("resource_scopes".into(), json!(scopes));
+        description.insert("name".into(), json!(self.name));
+        description.insert("type".into(), json!(self.r#type));
+        for (member, value) in self.optional_members() {
+            if let Some(value) = value {
+                description.insert(member.into(), json!(value));
+            }
+        }
+        Value::Object(description)
+    }
+
+    fn optional_members(&self) -> [(&'static str, &Option<String>); 4] {
+        [
+            ("name#de", &self.name_de),
+            ("description", &self.description),
+            ("description#de", &self.description_de),
+            ("icon_uri", &self.icon_uri),
+        ]
     }
 }
 
@@ -143,6 +179,22 @@ impl RsFixtures {
                     "name and type may not be empty",
                 ));
             }
+            for (member, value) in r.optional_members() {
+                if value.as_deref().is_some_and(str::is_empty) {
+                    return Err(RsError::fixtures(
+                        &resources.0,
+                        format!("{}: {member} may not be empty", r.path()),
+                    ));
+                }
+            }
+            if let Some(icon) = &r.icon_uri {
+                if url::Url::parse(icon).is_err() {
+                    return Err(RsError::fixtures(
+                        &resources.0,
+                        format!("{}: icon_uri {icon:?} is not an absolute URI", r.path()),
+                    ));
+                }
+            }
             if !paths.insert(r.path()) {
                 return Err(RsError::fixtures(
                     &resources.0,
@@ -201,6 +253,46 @@ mod tests {
             "[{}]",
             one.replace("\"content\"", "\"extra\":1,\"content\"")
         )));
+        let with = |members: &str| {
+            format!(
+                "[{}]",
+                one.replace("\"content\"", &format!("{members},\"content\""))
+            )
+        };
+        assert!(!bad(&with(
+            r#""name#de":"N","description":"d","description#de":"D","icon_uri":"https://rs.example.test/i.png""#
+        )));
+        assert!(bad(&with(r#""icon_uri":"icons/i.png""#)));
+        assert!(bad(&with(r#""description":"""#)));
+        assert!(bad(&with(r#""name#de":7"#)));
+    }
+
+    #[test]
+    fn the_description_carries_the_optional_members_given() {
+        let f = RsFixtures::embedded().unwrap();
+        let scopes = vec!["view".to_string()];
+        for r in &f.resources {
+            let d = r.description(&scopes);
+            for member in [
+                "name",
+                "name#de",
+                "description",
+                "description#de",
+                "icon_uri",
+                "type",
+            ] {
+                assert!(d[member].is_string(), "{}: {member} in {d}", r.path());
+            }
+            assert_eq!(d["resource_scopes"], json!(["view"]));
+        }
+        let bare: RsResourceFixture = serde_json::from_value(json!({
+            "patient": "p", "kind": "lab-reports", "number": 1, "name": "n", "type": "t", "content": {}
+        }))
+        .unwrap();
+        assert_eq!(
+            bare.description(&scopes),
+            json!({"resource_scopes": ["view"], "name": "n", "type": "t"})
+        );
     }
 
     #[test]

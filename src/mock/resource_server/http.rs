@@ -1,7 +1,8 @@
 //! The resource API over HTTP: `/patients/{patient}/{kind}/{number}`, the collections
 //! `/patients/{patient}/{kind}` and the index `/patients/{patient}`, each request checked by
-//! introspecting its RPT and, when that does not suffice, answered with a UMA challenge. Beside
-//! it, the control API `/_mock/health` and `/_mock/exchanges`.
+//! introspecting its RPT and, when that does not suffice, answered with a UMA challenge; the share
+//! scope's description `/scopes/share`, open to anyone. Beside them, the control API
+//! `/_mock/health` and `/_mock/exchanges`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use super::as_client::{AsClient, AsFailure, IntrospectionStyle};
 use super::deviations::{Deviation, DeviationSet};
 use super::fixtures::KINDS;
 use super::permission_request::{self, Shape, Wanted};
+use super::scope_description::{SHARE_SCOPE_PATH, share_description};
 use crate::mock::exchange_log::{self, ExchangeLog};
 
 /// The largest PUT body the API accepts.
@@ -57,6 +59,7 @@ pub fn router(rs: Arc<Rs>) -> Router {
         .route("/patients/{patient}", any(index))
         .route("/patients/{patient}/{kind}", any(collection))
         .route("/patients/{patient}/{kind}/{number}", any(resource))
+        .route(SHARE_SCOPE_PATH, any(share_scope))
         .route(HEALTH, get(health))
         .route(EXCHANGES, get(exchanges))
         .fallback(not_found)
@@ -101,6 +104,14 @@ async fn exchanges(State(rs): State<Arc<Rs>>, RawQuery(query): RawQuery) -> Resp
         Ok(page) => axum::Json(page).into_response(),
         Err(why) => json_error(StatusCode::BAD_REQUEST, "invalid_request", &why),
     }
+}
+
+/// `GET /scopes/share`: the share scope's description (FedAuthz 3.1.1), open to anyone.
+async fn share_scope(State(rs): State<Arc<Rs>>, method: Method) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return method_not_allowed("GET, HEAD");
+    }
+    axum::Json(share_description(rs.deviations)).into_response()
 }
 
 /// The bearer token of the request, if it sent one (scheme compared case-insensitively).

@@ -3,11 +3,16 @@
 //! resource server would. With switchable [deviations](deviations()) that break chosen RS
 //! requirements on purpose.
 //!
-//! At start it discovers the AS (`{issuer}/.well-known/uma2-configuration`), gets its PAT with
-//! the client credentials grant and registers each fixture resource, keeping the `_id`s. Then:
+//! At start it binds its listener, discovers the AS (`{issuer}/.well-known/uma2-configuration`),
+//! gets its PAT with the client credentials grant, starts serving and registers each fixture
+//! resource, keeping the `_id`s. Each description has the fixture's `name` and `type` and,
+//! when the fixture gives them, `name#de`, `description`, `description#de` and `icon_uri`
+//! (FedAuthz 3.1); its `resource_scopes` are `view`, `edit`, `download`, `delete` and the URI
+//! `{base}/scopes/share`, which leads to a scope description (3.1.1). Then:
 //!
 //! | Request | Scope needed |
 //! |---|---|
+//! | `GET` or `HEAD /scopes/share` | none: the share scope's description (`name`, `name#de`, `description`, `description#de`, `icon_uri`); no request needs the scope itself |
 //! | `GET` or `HEAD /patients/{patient}/{kind}/{n}` | `view` |
 //! | `GET …?download` | `download` (the content as an attachment) |
 //! | `PUT …` with a JSON body | `edit` (replaces the content) |
@@ -41,6 +46,7 @@ mod error;
 mod fixtures;
 mod http;
 mod permission_request;
+mod scope_description;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -55,19 +61,27 @@ pub use deviations::{DeviationInfo, deviations};
 pub use error::RsError;
 pub use fixtures::{KINDS, RsFixtures, RsResourceFixture, RsServerFixture};
 pub use http::UNREACHABLE_WARNING;
+pub use scope_description::SHARE_SCOPE_PATH;
 
 use crate::mock::authorization_server::{HANDSHAKE_TIMEOUT, ServerTls, TlsListener, TlsMode};
 use crate::mock::exchange_log::ExchangeLog;
 use as_client::AsClient;
 use deviations::{Deviation, DeviationSet};
 use http::{BODY_LIMIT, CONTROL, Held, Rs};
+use scope_description::registered_scopes;
 
 /// How long [`MockRs::stop`] waits for in-flight requests before cutting them off.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Under the registration deviations, one more resource with a malformed description. Whatever
 /// the AS answers, the server carries on: it serves only its fixture resources.
-async fn register_deviant_extras(as_client: &AsClient, deviations: DeviationSet) {
+async fn register_deviant_extras(
+    as_client: &AsClient,
+    deviations: DeviationSet,
+    scopes: &[String],
+) {
+    let mut with_empty_scope = scopes.to_vec();
+    with_empty_scope.push(String::new());
     let extras = [
         (
             Deviation::RegistersScopesAsString,
@@ -81,9 +95,12 @@ async fn register_deviant_extras(as_client: &AsClient, deviations: DeviationSet)
             Deviation::RegistersBadOptionalMembers,
             serde_json::json!({
                 "name": 42,
+                "name#de": 43,
+                "description": 44,
+                "description#de": 45,
                 "icon_uri": "not a URI",
-                "type": "urn:uma-conformance:type:extra",
-                "resource_scopes": SCOPES,
+                "type": 46,
+                "resource_scopes": with_empty_scope,
             }),
         ),
     ];
@@ -92,6 +109,47 @@ async fn register_deviant_extras(as_client: &AsClient, deviations: DeviationSet)
             let _ = as_client.register_description(&description).await;
         }
     }
+}
+
+/// Registers every fixture resource with `scopes`, answering them by path with their `_id`s.
+async fn register_fixtures(
+    as_client: &AsClient,
+    fixtures: &RsFixtures,
+    scopes: &[String],
+) -> Result<BTreeMap<String, Held>, RsError> {
+    let mut resources = BTreeMap::new();
+    for r in &fixtures.resources {
+        let id = as_client
+            .register_description(&r.description(scopes))
+            .await
+            .map_err(|e| RsError::AuthorizationServer {
+                issuer: as_client.endpoints.issuer.clone(),
+                reason: format!("registering {}: {e}", r.path()),
+            })?;
+        resources.insert(
+            r.path(),
+            Held {
+                id,
+                content: r.content.clone(),
+            },
+        );
+    }
+    Ok(resources)
+}
+
+/// Spawns the server on `listener` until `signal` fires (or its sender is dropped).
+fn serve<L>(listener: L, router: axum::Router, signal: oneshot::Receiver<()>) -> JoinHandle<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = signal.await;
+            })
+            .await;
+    })
 }
 
 /// How to start a mock resource server.
@@ -136,90 +194,65 @@ pub struct MockRs {
 }
 
 impl MockRs {
-    /// Connects to the AS (discovery, PAT), registers the fixture resources, binds and spawns the
-    /// server, and returns once it accepts connections.
+    /// Binds (its base URL is part of the share scope's URI), connects to the AS (discovery,
+    /// PAT), starts serving, registers the fixture resources and returns once they are
+    /// registered and it accepts connections. It serves before it registers so that an AS that
+    /// fetches scope description URIs at registration finds `/scopes/share`; until then the
+    /// resource API holds no resource.
     pub async fn start(config: MockRsConfig) -> Result<MockRs, RsError> {
         let deviations = DeviationSet::parse(&config.deviations)?;
         let tls = ServerTls::from_mode(&config.tls).map_err(|e| RsError::Startup(e.to_string()))?;
+        let bind_error = |source| RsError::Bind {
+            addr: config.listen,
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(bind_error)?;
+        let local_addr = listener.local_addr().map_err(bind_error)?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{local_addr}");
         let as_client = AsClient::connect(
             &config.as_issuer,
             config.fixtures.server.clone(),
             config.as_ca_pem.as_deref(),
         )
         .await?;
-        let mut resources = BTreeMap::new();
-        for r in &config.fixtures.resources {
-            let id = as_client
-                .register(&r.name, &r.r#type, &SCOPES)
-                .await
-                .map_err(|e| RsError::AuthorizationServer {
-                    issuer: as_client.endpoints.issuer.clone(),
-                    reason: format!("registering {}: {e}", r.path()),
-                })?;
-            resources.insert(
-                r.path(),
-                Held {
-                    id,
-                    content: r.content.clone(),
-                },
-            );
-        }
-        register_deviant_extras(&as_client, deviations).await;
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| RsError::Bind {
-                addr: config.listen,
-                source,
-            })?;
-        let local_addr = listener.local_addr().map_err(|source| RsError::Bind {
-            addr: config.listen,
-            source,
-        })?;
         let rs = Arc::new(Rs {
             as_client,
             realm: config.fixtures.server.realm.clone(),
             deviations,
-            resources: Mutex::new(resources),
+            resources: Mutex::new(BTreeMap::new()),
             exchanges: Arc::new(ExchangeLog::new(CONTROL, BODY_LIMIT)),
         });
         let router = http::router(Arc::clone(&rs));
         let (shutdown, signal) = oneshot::channel::<()>();
-        let signal = async move {
-            let _ = signal.await;
+        let (task, ca_pem) = match tls {
+            None => (serve(listener, router, signal), None),
+            Some(ServerTls { acceptor, ca_pem }) => {
+                let listener =
+                    TlsListener::new(listener, acceptor, HANDSHAKE_TIMEOUT).map_err(bind_error)?;
+                (serve(listener, router, signal), ca_pem)
+            }
         };
-        let (task, ca_pem, scheme) =
-            match tls {
-                None => (
-                    tokio::spawn(async move {
-                        let _ = axum::serve(listener, router)
-                            .with_graceful_shutdown(signal)
-                            .await;
-                    }),
-                    None,
-                    "http",
-                ),
-                Some(ServerTls { acceptor, ca_pem }) => {
-                    let listener = TlsListener::new(listener, acceptor, HANDSHAKE_TIMEOUT)
-                        .map_err(|source| RsError::Bind {
-                            addr: config.listen,
-                            source,
-                        })?;
-                    let task = tokio::spawn(async move {
-                        let _ = axum::serve(listener, router)
-                            .with_graceful_shutdown(signal)
-                            .await;
-                    });
-                    (task, ca_pem, "https")
-                }
-            };
-        Ok(MockRs {
-            base_url: format!("{scheme}://{local_addr}"),
+        let mock = MockRs {
+            base_url,
             local_addr,
             ca_pem,
             rs,
             shutdown: Some(shutdown),
             task,
-        })
+        };
+        let scopes = registered_scopes(&mock.base_url);
+        match register_fixtures(&mock.rs.as_client, &config.fixtures, &scopes).await {
+            Ok(resources) => *mock.rs.resources.lock().await = resources,
+            Err(e) => {
+                mock.stop().await;
+                return Err(e);
+            }
+        }
+        register_deviant_extras(&mock.rs.as_client, deviations, &scopes).await;
+        Ok(mock)
     }
 
     /// Where the resource API is served, without a trailing slash.
