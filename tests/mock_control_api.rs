@@ -373,3 +373,30 @@ async fn the_rs_records_its_api_exchanges_and_has_a_health_route() {
     let (status, _) = get_json(&http, &format!("{exchanges}?after=x")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn deviations_are_switched_on_and_off_at_run_time() {
+    let mock = start_as().await;
+    let http = client();
+    let url = format!("{}/_mock/deviations", mock.issuer());
+    let (status, body) = get_json(&http, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"switched_on": []}));
+    let on = json!({"name": "need-info-same-ticket", "on": true});
+    let (status, body) = post_json(&http, &url, &on).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"switched_on": ["need-info-same-ticket"]}));
+    let off = json!({"name": "need-info-same-ticket", "on": false});
+    let (_, body) = post_json(&http, &url, &off).await;
+    assert_eq!(body, json!({"switched_on": []}));
+    for bad in [
+        json!({"name": "no-such-deviation", "on": true}),
+        json!({"name": "need-info-same-ticket"}),
+        json!({"name": "need-info-same-ticket", "on": true, "extra": 1}),
+    ] {
+        let (status, body) = post_json(&http, &url, &bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(body["error"], "invalid_request", "{body}");
+    }
+    mock.stop().await;
+}

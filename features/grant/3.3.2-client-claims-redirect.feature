@@ -23,7 +23,13 @@ Feature: Grant 3.3.2 - The client sends the requesting party to the claims inter
     Then [GRANT-3.3.2-h] the claims_redirect_uri is one registered for the client
 
   @GRANT-3.3.2-m @GRANT-5.1-c @should @client @sc-grant-3.3.2-07
-  Scenario: the client sends a state along
+  Scenario: the client sends an unguessable state along
     Given the owner's policy for the resource sends the requesting party to the claims interaction endpoint
     When the client under test fetches the protected resource
-    Then [GRANT-3.3.2-m, GRANT-5.1-c] the claims interaction request carries a state
+    Then [GRANT-3.3.2-m, GRANT-5.1-c] the claims interaction request carries a state that cannot be guessed
+
+  @GRANT-3.3.2-e @may @client @sc-grant-3.3.2-08
+  Scenario: a query of the claims redirect URI's own is form-encoded
+    Given the owner's policy for the resource sends the requesting party to the claims interaction endpoint
+    When the client under test fetches the protected resource
+    Then [GRANT-3.3.2-e] the claims_redirect_uri's own query is form-encoded

@@ -4,7 +4,7 @@ Feature: Grant 3.6 - The client refreshes its RPT
 
   @GRANT-3.6-b @may @client @sc-grant-3.6-03
   Scenario: an expired RPT is refreshed with the refresh token issued
-    Given the client under test already fetched another resource for the requesting party
+    Given the client under test already fetched the protected resource
     And the client's RPT has expired
-    When the client under test fetches the protected resource
+    When the client under test fetches the protected resource again
     Then [GRANT-3.6-b] the client refreshed with the refresh token the authorization server issued it

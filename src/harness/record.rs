@@ -69,6 +69,10 @@ pub struct Stop {
     pub kind: StopKind,
     pub step: Option<usize>,
     pub message: String,
+    /// The party whose answer made the step impossible, when a step knows it (an AS that would
+    /// not issue an RPT in a resource server scenario, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<crate::harness::target::Party>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -98,6 +102,7 @@ impl ScenarioRecord {
                 kind,
                 step,
                 message,
+                party: None,
             });
         }
     }

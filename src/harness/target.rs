@@ -173,6 +173,7 @@ fn collect_strings(value: &serde_json::Value, into: &mut Vec<String>) {
 /// The party a scenario tests: its `@as`, `@rs` or `@client` tag. A run tests the parties the
 /// target file brings and plays the others itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Party {
     AuthorizationServer,
     ResourceServer,
@@ -200,6 +201,17 @@ impl Party {
             Party::AuthorizationServer => "authorization server",
             Party::ResourceServer => "resource server",
             Party::Client => "client",
+        }
+    }
+
+    /// The single party a catalogue party names (`AS`, `RS`, `client`); `None` for shared
+    /// duties (`AS+RS`, `any`).
+    pub fn of_catalogue(party: &str) -> Option<Party> {
+        match party {
+            "AS" => Some(Party::AuthorizationServer),
+            "RS" => Some(Party::ResourceServer),
+            "client" => Some(Party::Client),
+            _ => None,
         }
     }
 

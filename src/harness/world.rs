@@ -21,6 +21,9 @@ pub enum StepError {
     Skip(String),
     /// The scenario could not be arranged.
     Setup(String),
+    /// The scenario could not be arranged because this party, which the harness does not play,
+    /// answered wrongly (in an interop run, the other party under test).
+    Broken(crate::harness::target::Party, String),
     /// A defect of the harness or of a feature file.
     Harness(String),
 }
@@ -111,14 +114,21 @@ pub struct ClientRunState {
     pub marks: Option<(u64, u64)>,
     pub first_marks: Option<(u64, u64)>,
     pub outcome: Option<crate::harness::roles::client_under_test::ClientOutcome>,
-    /// Where the client sent the requesting party, if it did.
+    /// Where the client sent the requesting party, if it did, and when it said so.
     pub interaction_url: Option<String>,
+    pub interaction_at_ms: Option<u64>,
+    /// Whether the AS asked for the requesting party's browser during the latest run.
+    pub redirect_asked: bool,
     /// The harness's redirect back to the client, if the AS sent the party back.
     pub returned: Option<Returned>,
     /// Come back with a state the client never sent.
     pub forge_state: bool,
     /// Answer for the owner once the client polls.
     pub approve_owner: bool,
+    /// Give the client no claim token to push.
+    pub without_claim_token: bool,
+    /// The harness's AS was told to hand tickets back unchanged; cleanup undoes it.
+    pub same_ticket_switched: bool,
     /// Policies the scenario made at the harness's AS.
     pub policies: Vec<String>,
     /// The harness RS resource the scenario's runs fetch.

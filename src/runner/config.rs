@@ -323,7 +323,11 @@ pub fn load(path: &Path) -> Result<TargetPlan, ConfigError> {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    parse_plan(&text, Files::Disk(path.parent()), &path.display().to_string())
+    parse_plan(
+        &text,
+        Files::Disk(path.parent()),
+        &path.display().to_string(),
+    )
 }
 
 /// Parses a target file that describes an AS; `base` resolves relative file names inside it.
@@ -369,6 +373,17 @@ pub fn parse_plan(text: &str, files: Files<'_>, origin: &str) -> Result<TargetPl
         .map(super::party_config::client)
         .transpose()
         .map_err(&invalid)?;
+    if let Some(rs) = &resource_server {
+        if file.authorization_server.is_none()
+            && rs.command.is_empty()
+            && !rs.harness_as_listen_given
+        {
+            return Err(invalid(
+                "resource_server: give a command to start the RS, or harness_as_listen (the address of the harness's AS, which the running RS trusts)"
+                    .into(),
+            ));
+        }
+    }
     let (profile, driver, expected_failures) = shared_settings(&file, files, &invalid)?;
     let Some(as_) = file.authorization_server else {
         return Ok(TargetPlan {
@@ -451,11 +466,7 @@ pub fn parse_plan(text: &str, files: Files<'_>, origin: &str) -> Result<TargetPl
     })
 }
 
-type Shared = (
-    Profile,
-    DriverConfig,
-    Vec<crate::runner::expected::Entry>,
-);
+type Shared = (Profile, DriverConfig, Vec<crate::runner::expected::Entry>);
 
 /// The settings of a file that apply to every leg: profile, HTTP, known failures.
 fn shared_settings(

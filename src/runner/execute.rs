@@ -75,6 +75,10 @@ pub struct ScenarioResult {
     pub level: Option<Level>,
     pub scope: Scope,
     pub verdict: ScenarioVerdict,
+    /// For a failure, the party whose behaviour failed it: the one the failed check's
+    /// requirement binds, or the one a setup step names; otherwise the party under test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_by: Option<crate::harness::target::Party>,
     pub record: ScenarioRecord,
     pub elapsed_ms: u64,
 }
@@ -192,6 +196,7 @@ async fn finish_scenario(
     complete_steps(&mut record, feature, scenario, finished);
     let requirements = requirement_tags(&tags, catalogue);
     let verdict = judge_scenario(&record, &requirements);
+    let broken_by = broken_by(&record, &verdict, &tags, catalogue);
     let elapsed_ms = record.steps.iter().map(|s| s.elapsed_ms).sum();
     ScenarioResult {
         id: scenario_id_tag(&tags)
@@ -206,9 +211,40 @@ async fn finish_scenario(
         requirements,
         tags,
         verdict,
+        broken_by,
         record,
         elapsed_ms,
     }
+}
+
+/// Who failed a failed scenario (see [`ScenarioResult::broken_by`]); `None` when it passed or
+/// the harness itself is at fault.
+fn broken_by(
+    record: &ScenarioRecord,
+    verdict: &ScenarioVerdict,
+    tags: &[String],
+    catalogue: &Catalogue,
+) -> Option<crate::harness::target::Party> {
+    use crate::harness::record::StopKind;
+    use crate::harness::target::Party;
+    if verdict.verdict != super::verdict::Verdict::Failed {
+        return None;
+    }
+    let under_test = Party::of_tags(tags.iter());
+    if let Some(stop) = &record.stop {
+        if matches!(stop.kind, StopKind::Harness | StopKind::Undefined) {
+            return None;
+        }
+        if let Some(party) = stop.party {
+            return Some(party);
+        }
+    }
+    verdict
+        .failed_requirement
+        .as_deref()
+        .and_then(|id| catalogue.get(id))
+        .and_then(|r| Party::of_catalogue(&r.party))
+        .or(under_test)
 }
 
 /// Adds the steps that never ran, and marks the undefined one; records a stop cucumber saw but

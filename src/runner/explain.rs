@@ -11,7 +11,6 @@ use super::execute::{ScenarioResult, Selection};
 use super::run::{RunOptions, run};
 use crate::harness::record::CheckState;
 use crate::harness::wire::Exchange;
-use crate::mock::authorization_server::deviations;
 use crate::spec::requirements::{Catalogue, Requirement};
 
 /// One side of an example: which scenario and check, and the exchanges behind it.
@@ -78,6 +77,24 @@ async fn run_selected(
         .map_err(|e| e.to_string())
 }
 
+/// Every deviation of the reference mocks, AS, RS and client: its name and what it breaks.
+pub fn all_deviations() -> Vec<(&'static str, &'static [&'static str])> {
+    crate::mock::authorization_server::deviations()
+        .iter()
+        .map(|d| (d.name, d.breaks))
+        .chain(
+            crate::mock::resource_server::deviations()
+                .iter()
+                .map(|d| (d.name, d.breaks)),
+        )
+        .chain(
+            crate::mock::client::deviations()
+                .iter()
+                .map(|d| (d.name, d.breaks)),
+        )
+        .collect()
+}
+
 fn citing(results: &[ScenarioResult], id: &str) -> Vec<String> {
     results
         .iter()
@@ -96,11 +113,17 @@ pub async fn explain(id: &str) -> Result<Explanation, String> {
     let ids = vec![id.to_string()];
     let faithful = run_selected(&ids, None).await?;
     let mut breaks = None;
-    if let Some(d) = deviations().iter().find(|d| d.breaks.contains(&id)) {
-        let results = run_selected(&ids, Some(d.name)).await?;
+    for (name, claimed) in all_deviations() {
+        if !claimed.contains(&id) {
+            continue;
+        }
+        let results = run_selected(&ids, Some(name)).await?;
         breaks = example_in(&results, id, CheckState::Failed)
             .or_else(|| example_in(&results, id, CheckState::Warning))
-            .map(|e| (d.name.to_string(), e));
+            .map(|e| (name.to_string(), e));
+        if breaks.is_some() {
+            break;
+        }
     }
     Ok(Explanation {
         scenarios: citing(&faithful, id),
@@ -137,9 +160,8 @@ pub async fn explain_all() -> Result<BTreeMap<String, Explanation>, String> {
             },
         );
     }
-    for deviation in deviations() {
-        let wanted: Vec<String> = deviation
-            .breaks
+    for (name, claimed) in all_deviations() {
+        let wanted: Vec<String> = claimed
             .iter()
             .filter(|id| out.get(**id).is_some_and(|e| e.breaks.is_none()))
             .map(|id| id.to_string())
@@ -147,13 +169,13 @@ pub async fn explain_all() -> Result<BTreeMap<String, Explanation>, String> {
         if wanted.is_empty() {
             continue;
         }
-        let results = run_selected(&wanted, Some(deviation.name)).await?;
+        let results = run_selected(&wanted, Some(name)).await?;
         for id in &wanted {
             if let Some(example) = example_in(&results, id, CheckState::Failed)
                 .or_else(|| example_in(&results, id, CheckState::Warning))
             {
                 if let Some(e) = out.get_mut(id) {
-                    e.breaks = Some((deviation.name.to_string(), example));
+                    e.breaks = Some((name.to_string(), example));
                 }
             }
         }

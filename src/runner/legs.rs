@@ -139,12 +139,9 @@ pub async fn start(party: Party, source: &Source<'_>) -> Result<Leg, String> {
                 plain_http,
             },
         ) => {
-            let builtin = builtin::start(
-                *fixtures_dir,
-                &deviations.authorization_server,
-                *plain_http,
-            )
-            .await?;
+            let builtin =
+                builtin::start(*fixtures_dir, &deviations.authorization_server, *plain_http)
+                    .await?;
             Ok(Leg {
                 party,
                 description: format!("authorization server {}", builtin.mock.issuer()),
@@ -183,7 +180,10 @@ pub async fn start(party: Party, source: &Source<'_>) -> Result<Leg, String> {
             file_rs_leg(plan, rs).await
         }
         (Party::Client, Source::File(plan)) => {
-            let client = plan.client.as_ref().ok_or("the target file has no [client]")?;
+            let client = plan
+                .client
+                .as_ref()
+                .ok_or("the target file has no [client]")?;
             file_client_leg(plan, client).await
         }
         (
@@ -344,8 +344,8 @@ async fn harness_for_client(
     let fixture = client_fixture(client);
     let (as_mock, loaded) =
         harness_as(fixtures_dir, client.harness_as_listen, Some(fixture)).await?;
-    let mut config = MockRsConfig::new(client.harness_rs_listen, as_mock.issuer())
-        .map_err(|e| e.to_string())?;
+    let mut config =
+        MockRsConfig::new(client.harness_rs_listen, as_mock.issuer()).map_err(|e| e.to_string())?;
     config.fixtures = rs_fixtures(fixtures_dir)?;
     match MockRs::start(config).await {
         Ok(rs) => Ok((as_mock, rs, loaded)),
@@ -395,7 +395,7 @@ async fn builtin_client_leg(
         client_secret: Some(reference_client::CLIENT_SECRET.into()),
         auth_method: Some(crate::harness::target::ClientAuthMethod::ClientSecretBasic),
         claims_redirect_uri: Some(format!(
-            "http://127.0.0.1:{}/claims-cb?app=reference",
+            "http://127.0.0.1:{}/claims-cb?app=reference&mode=cli",
             free_port()?
         )),
         harness_as_listen: "127.0.0.1:0".parse().expect("loopback"),
@@ -480,7 +480,12 @@ pub fn client_fixture(client: &ClientPlan) -> ClientFixture {
             .claims_redirect_uri
             .iter()
             .cloned()
-            .chain(client.claims_redirect_uri.as_ref().map(|_| UNUSED_CLAIMS_REDIRECT_URI.to_string()))
+            .chain(
+                client
+                    .claims_redirect_uri
+                    .as_ref()
+                    .map(|_| UNUSED_CLAIMS_REDIRECT_URI.to_string()),
+            )
             .collect(),
         scopes: vec![REGISTERED_CLIENT_SCOPE.to_string()],
     }

@@ -22,11 +22,8 @@ pub struct InProcessClient {
 
 impl ClientLauncher for InProcessClient {
     fn launch(&self, invocation: &ClientInvocation) -> Result<ClientRun, String> {
-        let mut options = ClientOptions::new(
-            &invocation.resource_url,
-            CLIENT_ID,
-            Some(CLIENT_SECRET),
-        );
+        let mut options =
+            ClientOptions::new(&invocation.resource_url, CLIENT_ID, Some(CLIENT_SECRET));
         options.auth_method = ClientAuth::Basic;
         options.claims_redirect_uri = Some(self.claims_redirect_uri.clone());
         options.claim_token = invocation.claim_token.clone();

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::config;
-use super::legs::{self, Deviations, Source};
 use super::execute::{self, OnResult, ScenarioResult, Selection};
 use super::expected;
 use super::features;
+use super::legs::{self, Deviations, Source};
 use super::redaction;
 use super::report::{console, cucumber_json, html, junit, markdown, results_json};
 use super::summary::{Summary, summarize};
@@ -174,6 +174,9 @@ pub async fn run(options: &RunOptions) -> Result<RunReport, RunError> {
 }
 
 fn selected(features: &[gherkin::Feature], selection: &Selection, party: Party) -> usize {
+    if selection.party.is_some_and(|wanted| wanted != party) {
+        return 0;
+    }
     let selection = Selection {
         party: Some(party),
         ..selection.clone()

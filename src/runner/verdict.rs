@@ -202,6 +202,7 @@ mod tests {
                 kind: StopKind::Skip,
                 step: Some(0),
                 message: "no bob".into(),
+                party: None,
             }),
             ..Default::default()
         };
@@ -215,6 +216,7 @@ mod tests {
                 kind: StopKind::Check,
                 step: Some(1),
                 message: "A: bad".into(),
+                party: None,
             }),
             ..Default::default()
         };

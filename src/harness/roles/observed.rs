@@ -103,7 +103,8 @@ impl Observed {
 
     /// Whether the request went to `url` (an endpoint of the server that logged it).
     pub fn is_to(&self, url: &str) -> bool {
-        url::Url::parse(url).is_ok_and(|u| u.path().trim_end_matches('/') == self.path.trim_end_matches('/'))
+        url::Url::parse(url)
+            .is_ok_and(|u| u.path().trim_end_matches('/') == self.path.trim_end_matches('/'))
     }
 
     /// The exchange as evidence in a report, marked as seen by the harness's `server`.
@@ -202,7 +203,10 @@ pub async fn since(
 }
 
 async fn fetch_page(driver: &HttpDriver, control_api: &str, after: u64) -> Result<Page, String> {
-    let url = format!("{}/exchanges?after={after}", control_api.trim_end_matches('/'));
+    let url = format!(
+        "{}/exchanges?after={after}",
+        control_api.trim_end_matches('/')
+    );
     let (_, answer) = driver.send(Request::get(url.clone())).await;
     let response = answer.map_err(|e| format!("the harness's server log at {url}: {e}"))?;
     if response.status != 200 {

@@ -121,10 +121,15 @@ where
         }
     }
     let Err(error) = result else { return };
+    let mut broken_by = None;
     let (kind, message, state) = match error {
         StepError::Check(m) => (StopKind::Check, m, StepState::Failed),
         StepError::Skip(m) => (StopKind::Skip, m, StepState::Skipped),
         StepError::Setup(m) => (StopKind::Setup, m, StepState::Failed),
+        StepError::Broken(party, m) => {
+            broken_by = Some(party);
+            (StopKind::Setup, m, StepState::Failed)
+        }
         StepError::Harness(m) => (StopKind::Harness, m, StepState::Failed),
     };
     if let Some(step) = world.record.steps.last_mut() {
@@ -132,6 +137,9 @@ where
         step.message = Some(message.clone());
     }
     world.record.stop_once(kind, index, message.clone());
+    if let (Some(stop), Some(party)) = (world.record.stop.as_mut(), broken_by) {
+        stop.party.get_or_insert(party);
+    }
     // Cucumber learns that the scenario stopped only from a panic; the verdict comes from the record.
     std::panic::resume_unwind(Box::new(message));
 }

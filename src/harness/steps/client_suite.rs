@@ -13,7 +13,9 @@ use super::support::{describe, unguessable};
 use super::{StepDef, def};
 use crate::harness::roles::claim_tokens::{self, Occasion};
 use crate::harness::roles::claims_interaction::{added_parts, check_form_encoded};
-use crate::harness::roles::client_under_test::{ClientInvocation, ClientOutcome, url_starting_with};
+use crate::harness::roles::client_under_test::{
+    ClientInvocation, ClientOutcome, url_starting_with,
+};
 use crate::harness::roles::observed::{self, Observed};
 use crate::harness::target::{ClaimTokenSource, ClientTarget};
 use crate::harness::wire::Request;
@@ -47,9 +49,15 @@ pub fn steps() -> Vec<StepDef> {
         ),
         def!(
             Given,
-            r"the client's RPT has expired",
-            rpt_expired
+            r"the client under test already fetched the protected resource",
+            fetched_it
         ),
+        def!(
+            Given,
+            r"the authorization server hands back the ticket it was sent",
+            as_repeats_tickets
+        ),
+        def!(Given, r"the client's RPT has expired", rpt_expired),
         def!(
             When,
             r"the client under test fetches the protected resource",
@@ -157,14 +165,10 @@ pub fn steps() -> Vec<StepDef> {
         ),
         def!(
             Then,
-            r"the claims interaction request carries a state",
+            r"the claims interaction request carries a state that cannot be guessed",
             interaction_state
         ),
-        def!(
-            Then,
-            r"the state cannot be guessed",
-            state_unguessable
-        ),
+        def!(Then, r"the state cannot be guessed", state_unguessable),
         def!(
             Then,
             r"the state shows nothing of the client or the requesting party",
@@ -200,6 +204,11 @@ pub fn steps() -> Vec<StepDef> {
             r"the client refreshed with the refresh token the authorization server issued it",
             refreshed
         ),
+        def!(
+            Then,
+            r"the client never sent again a ticket the authorization server had handed back unchanged",
+            no_repeated_ticket
+        ),
     ]
 }
 
@@ -224,11 +233,10 @@ fn control_api(w: &UmaWorld) -> Result<String, StepError> {
 async fn create_policy(w: &mut UmaWorld, index: usize, extra: Value) -> StepResult {
     let client = client(w)?;
     let control = control_api(w)?;
-    let resource = client
-        .resources
-        .get(index)
-        .cloned()
-        .ok_or_else(|| StepError::Harness(format!("the harness's RS has no resource {index}")))?;
+    let resource =
+        client.resources.get(index).cloned().ok_or_else(|| {
+            StepError::Harness(format!("the harness's RS has no resource {index}"))
+        })?;
     // The scopes the client may add at the token endpoint go in too: the policy is about how
     // the client gets access, not about which scopes.
     let mut scopes = vec![resource.scope.clone()];
@@ -251,7 +259,11 @@ async fn create_policy(w: &mut UmaWorld, index: usize, extra: Value) -> StepResu
     let id = response
         .json()
         .ok()
-        .and_then(|v| v.get("policy_id").and_then(Value::as_str).map(str::to_string))
+        .and_then(|v| {
+            v.get("policy_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .ok_or_else(|| {
             StepError::Setup(format!(
                 "the harness's AS did not take the policy: {}",
@@ -296,6 +308,8 @@ async fn policy_asks_claims(w: &mut UmaWorld, _a: Args) -> StepResult {
 }
 
 async fn policy_redirects(w: &mut UmaWorld, _a: Args) -> StepResult {
+    // Without a claim token to push, the client's way on is the requesting party's browser.
+    w.client_run.without_claim_token = true;
     let claims = claims_condition(w)?;
     let index = w.client_run.resource;
     create_policy(
@@ -329,6 +343,18 @@ async fn fetched_another(w: &mut UmaWorld, _a: Args) -> StepResult {
     Ok(())
 }
 
+async fn fetched_it(w: &mut UmaWorld, _a: Args) -> StepResult {
+    run_client(w).await?;
+    let outcome = w.client_run.outcome.clone().unwrap_or_default();
+    if !outcome.succeeded() {
+        return Err(StepError::Skip(format!(
+            "the client could not fetch the resource the first time: {}",
+            outcome.describe()
+        )));
+    }
+    Ok(())
+}
+
 async fn rpt_expired(w: &mut UmaWorld, _a: Args) -> StepResult {
     let control = control_api(w)?;
     let (everything, _) = seen(w, true).await?;
@@ -351,7 +377,9 @@ async fn rpt_expired(w: &mut UmaWorld, _a: Args) -> StepResult {
         Ok(r) if r.status == 200 => Ok(()),
         other => Err(StepError::Setup(format!(
             "the harness's AS clock would not move: {}",
-            other.map(|r| describe(&r)).unwrap_or_else(|e| e.to_string())
+            other
+                .map(|r| describe(&r))
+                .unwrap_or_else(|e| e.to_string())
         ))),
     }
 }
@@ -405,8 +433,7 @@ fn state_dir(w: &mut UmaWorld) -> Result<std::path::PathBuf, StepError> {
             .map_err(|e| StepError::Setup(format!("no folder for the client's state: {e}")))?;
         w.client_run.state_dir = Some(std::sync::Arc::new(dir));
     }
-    Ok(w
-        .client_run
+    Ok(w.client_run
         .state_dir
         .as_ref()
         .expect("just set")
@@ -442,11 +469,16 @@ async fn run_client(w: &mut UmaWorld) -> StepResult {
     w.client_run.first_marks.get_or_insert((as_mark, rs_mark));
     w.client_run.marks = Some((as_mark, rs_mark));
     w.client_run.interaction_url = None;
+    w.client_run.interaction_at_ms = None;
     w.client_run.returned = None;
     let invocation = ClientInvocation {
         resource_url: resource.url.clone(),
         state_dir: state_dir(w)?,
-        claim_token: Some(claim_token_for(w, &client.client_id).await?),
+        claim_token: if w.client_run.without_claim_token {
+            None
+        } else {
+            Some(claim_token_for(w, &client.client_id).await?)
+        },
     };
     let mut run = client
         .launcher
@@ -474,7 +506,15 @@ async fn run_client(w: &mut UmaWorld) -> StepResult {
                     outcome.lines.push(line);
                     if let (Some(url), None) = (url, &w.client_run.interaction_url) {
                         w.client_run.interaction_url = Some(url.clone());
+                        w.client_run.interaction_at_ms = Some(now_ms());
                         play_browser(w, &client, &url).await?;
+                        // A party the AS never sent back will not come: waiting for the
+                        // client to give up on it would only cost time.
+                        if w.client_run.returned.is_none() {
+                            if let Some(stop) = run.stop.take() {
+                                let _ = stop.send(());
+                            }
+                        }
                     }
                 }
                 None => {
@@ -501,12 +541,26 @@ async fn run_client(w: &mut UmaWorld) -> StepResult {
         }
     }
     w.client_run.outcome = Some(outcome);
+    // Whether the AS asked for the party's browser at all: if not, the client had no reason to
+    // send it anywhere, and the interaction scenarios have nothing to judge.
+    let seen = observed::since(&ctx.driver, &control, as_mark)
+        .await
+        .map_err(StepError::Setup)?;
+    w.client_run.redirect_asked = seen.iter().any(|o| {
+        response_error(o).as_deref() == Some("need_info")
+            && o.response_json()
+                .is_some_and(|v| v.get("redirect_user").is_some())
+    });
     Ok(())
 }
 
 /// Answers for the owner once the client has polled at least once after request_submitted, so
 /// that its waiting can be judged.
-async fn approve_after_a_poll(w: &mut UmaWorld, control: &str, after: u64) -> Result<bool, StepError> {
+async fn approve_after_a_poll(
+    w: &mut UmaWorld,
+    control: &str,
+    after: u64,
+) -> Result<bool, StepError> {
     let ctx = w.ctx()?;
     let seen = observed::since(&ctx.driver, control, after)
         .await
@@ -518,14 +572,21 @@ async fn approve_after_a_poll(w: &mut UmaWorld, control: &str, after: u64) -> Re
     if submitted < 2 {
         return Ok(false);
     }
-    let (_, answer) = ctx.driver.send(Request::get(format!("{control}/requests"))).await;
+    let (_, answer) = ctx
+        .driver
+        .send(Request::get(format!("{control}/requests")))
+        .await;
     let pending: Vec<String> = answer
         .ok()
         .and_then(|r| r.json().ok())
         .and_then(|v| v.get("requests").and_then(Value::as_array).cloned())
         .unwrap_or_default()
         .iter()
-        .filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_string))
+        .filter_map(|r| {
+            r.get("request_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .collect();
     for id in &pending {
         let _ = ctx
@@ -534,6 +595,15 @@ async fn approve_after_a_poll(w: &mut UmaWorld, control: &str, after: u64) -> Re
             .await;
     }
     Ok(!pending.is_empty())
+}
+
+/// A parameter of a request to the token endpoint, read from its form, or from a JSON body (a
+/// malformed request is judged for that by the 3.3.1-i1 check, not every other one).
+fn param_sent(o: &Observed, name: &str) -> Option<String> {
+    o.form_value(name).or_else(|| {
+        o.json()
+            .and_then(|v| v.get(name).and_then(Value::as_str).map(str::to_string))
+    })
 }
 
 fn response_error(o: &Observed) -> Option<String> {
@@ -555,7 +625,12 @@ async fn play_browser(w: &mut UmaWorld, client: &ClientTarget, url: &str) -> Ste
     let query: Vec<(String, String)> = url::Url::parse(url)
         .map(|u| u.query_pairs().into_owned().collect())
         .unwrap_or_default();
-    let param = |name: &str| query.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
     let redirect = param("claims_redirect_uri")
         .or_else(|| client.claims_redirect_uri.clone())
         .unwrap_or_default();
@@ -571,8 +646,9 @@ async fn play_browser(w: &mut UmaWorld, client: &ClientTarget, url: &str) -> Ste
     let Some(back) = w.interaction.as_ref().and_then(|v| v.returned.clone()) else {
         return Ok(());
     };
-    let mut target = url::Url::parse(&back.location)
-        .map_err(|e| StepError::Setup(format!("the AS sent the party to {:?}: {e}", back.location)))?;
+    let mut target = url::Url::parse(&back.location).map_err(|e| {
+        StepError::Setup(format!("the AS sent the party to {:?}: {e}", back.location))
+    })?;
     let forged = format!("forged-{:032x}", rand::random::<u128>());
     let pairs: Vec<(String, String)> = back
         .params
@@ -588,7 +664,10 @@ async fn play_browser(w: &mut UmaWorld, client: &ClientTarget, url: &str) -> Ste
             (w.client_run.forge_state && back.param("state").is_none())
                 .then(|| ("state".to_string(), forged.clone())),
         )
-        .chain(std::iter::once((UNKNOWN_RETURN_PARAM.to_string(), "1".to_string())))
+        .chain(std::iter::once((
+            UNKNOWN_RETURN_PARAM.to_string(),
+            "1".to_string(),
+        )))
         .collect();
     target.query_pairs_mut().clear().extend_pairs(pairs);
     w.client_run.returned = Some(Returned {
@@ -608,10 +687,12 @@ fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
-
 /// What the client sent the AS and the RS during the latest run (or every run), each exchange
 /// added to the scenario's evidence.
-async fn seen(w: &mut UmaWorld, all_runs: bool) -> Result<(Vec<Observed>, Vec<Observed>), StepError> {
+async fn seen(
+    w: &mut UmaWorld,
+    all_runs: bool,
+) -> Result<(Vec<Observed>, Vec<Observed>), StepError> {
     let client = client(w)?;
     let control = control_api(w)?;
     let marks = if all_runs {
@@ -647,8 +728,11 @@ async fn seen(w: &mut UmaWorld, all_runs: bool) -> Result<(Vec<Observed>, Vec<Ob
                 .push_exchange(o.to_exchange(&rs_base, "the harness's resource server", step));
         }
         for o in &at_as {
-            w.record
-                .push_exchange(o.to_exchange(&as_base, "the harness's authorization server", step));
+            w.record.push_exchange(o.to_exchange(
+                &as_base,
+                "the harness's authorization server",
+                step,
+            ));
         }
         w.client_run.evidence_added = Some(all_runs);
     }
@@ -669,7 +753,9 @@ async fn token_requests(w: &mut UmaWorld, all_runs: bool) -> Result<Vec<Observed
     let issuer = ctx.target.authorization_server.issuer.clone();
     // A request to the issuer URL itself (or anywhere but the protection API and the claims
     // pages) is the client looking for the token endpoint in the wrong place: judged as one.
-    let elsewhere = |o: &Observed| o.method == "POST" && (o.is_to(&issuer) || o.form_value("grant_type").is_some());
+    let elsewhere = |o: &Observed| {
+        o.method == "POST" && (o.is_to(&issuer) || param_sent(o, "grant_type").is_some())
+    };
     let requests: Vec<Observed> = at_as
         .into_iter()
         .filter(|o| o.is_to(&token) || elsewhere(o))
@@ -693,12 +779,12 @@ async fn judge_token_requests(
 ) -> StepResult {
     let outcome = match token_requests(w, all_runs).await {
         Ok(requests) => {
-            let problems: Vec<String> = requests
-                .iter()
-                .filter_map(|o| check(o).err())
-                .collect();
+            let problems: Vec<String> = requests.iter().filter_map(|o| check(o).err()).collect();
             if problems.is_empty() {
-                Ok(format!("{} token request(s), each as required", requests.len()))
+                Ok(format!(
+                    "{} token request(s), each as required",
+                    requests.len()
+                ))
             } else {
                 Err(problems.join("; "))
             }
@@ -726,7 +812,7 @@ async fn token_requests_well_formed(w: &mut UmaWorld, a: Args) -> StepResult {
         let basic = o
             .header("authorization")
             .is_some_and(|v| v.len() > 6 && v[..6].eq_ignore_ascii_case("basic "));
-        let posted = o.form_value("client_id").as_deref() == Some(client.client_id.as_str());
+        let posted = param_sent(o, "client_id").as_deref() == Some(client.client_id.as_str());
         if !basic && !posted {
             return Err("a token request without client authentication (no Basic credentials, no client_id)".into());
         }
@@ -739,25 +825,65 @@ async fn token_requests_well_formed(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn grant_type_uma_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_token_requests(w, &a, false, &|o| match o.form_value("grant_type").as_deref() {
-        Some(UMA_TICKET_GRANT) | Some("refresh_token") => Ok(()),
-        Some(other) => Err(format!("grant_type {other:?}")),
-        None => Err("a token request without grant_type".into()),
-    })
+    judge_token_requests(
+        w,
+        &a,
+        false,
+        &|o| match param_sent(o, "grant_type").as_deref() {
+            Some(UMA_TICKET_GRANT) | Some("refresh_token") => Ok(()),
+            Some(other) => Err(format!("grant_type {other:?}")),
+            None => Err("a token request without grant_type".into()),
+        },
+    )
     .await
+}
+
+/// A ticket handed to the client: when, and for the AS's answers, at which place in its log.
+#[derive(Debug, Clone)]
+struct Given {
+    at_ms: u64,
+    as_seq: Option<u64>,
+    ticket: String,
+}
+
+impl Given {
+    /// Whether the client had it before it sent `request` to the AS.
+    fn before(&self, request: &Observed) -> bool {
+        match self.as_seq {
+            Some(seq) => seq < request.seq,
+            None => self.at_ms <= request.at_ms,
+        }
+    }
+}
+
+/// The latest ticket the client held when it sent `request`.
+fn held_at<'a>(given: &'a [Given], request: &Observed) -> Option<&'a str> {
+    given
+        .iter()
+        .filter(|g| g.before(request))
+        .max_by_key(|g| (g.at_ms, g.as_seq))
+        .map(|g| g.ticket.as_str())
 }
 
 /// The tickets handed to the client, in the order it got them: the RS's challenges, the AS's
 /// need_info and request_submitted answers, and the redirect back from the claims pages.
-fn tickets_given(at_as: &[Observed], at_rs: &[Observed], returned: Option<&Returned>) -> Vec<(u64, String)> {
-    let mut given: Vec<(u64, String)> = Vec::new();
+fn tickets_given(
+    at_as: &[Observed],
+    at_rs: &[Observed],
+    returned: Option<&Returned>,
+) -> Vec<Given> {
+    let mut given: Vec<Given> = Vec::new();
     for o in at_rs {
         for (name, value) in &o.response_headers {
             if name.eq_ignore_ascii_case("www-authenticate") {
                 if let Ok(challenges) = crate::harness::wire::challenge::parse(value) {
                     for c in challenges.iter().filter(|c| c.is_scheme("UMA")) {
                         if let Some(t) = c.param("ticket") {
-                            given.push((o.at_ms, t.to_string()));
+                            given.push(Given {
+                                at_ms: o.at_ms,
+                                as_seq: None,
+                                ticket: t.to_string(),
+                            });
                         }
                     }
                 }
@@ -769,13 +895,25 @@ fn tickets_given(at_as: &[Observed], at_rs: &[Observed], returned: Option<&Retur
             .response_json()
             .and_then(|v| v.get("ticket").and_then(Value::as_str).map(str::to_string))
         {
-            given.push((o.at_ms, t));
+            given.push(Given {
+                at_ms: o.at_ms,
+                as_seq: Some(o.seq),
+                ticket: t,
+            });
         }
     }
-    if let Some(Returned { ticket: Some(t), at_ms }) = returned {
-        given.push((*at_ms, t.clone()));
+    if let Some(Returned {
+        ticket: Some(t),
+        at_ms,
+    }) = returned
+    {
+        given.push(Given {
+            at_ms: *at_ms,
+            as_seq: None,
+            ticket: t.clone(),
+        });
     }
-    given.sort_by_key(|(at, _)| *at);
+    given.sort_by_key(|g| (g.at_ms, g.as_seq));
     given
 }
 
@@ -789,16 +927,22 @@ async fn latest_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
     };
     let mut problems = Vec::new();
     let mut judged = 0;
-    for o in requests.iter().filter(|o| o.form_value("grant_type").as_deref() != Some("refresh_token")) {
+    for o in requests
+        .iter()
+        .filter(|o| param_sent(o, "grant_type").as_deref() != Some("refresh_token"))
+    {
         judged += 1;
         // What the client held when it sent this request: the last ticket handed to it before.
-        let latest = given.iter().rev().find(|(at, _)| *at <= o.at_ms).map(|(_, t)| t);
-        match (o.form_value("ticket"), latest) {
+        let latest = held_at(&given, o);
+        match (param_sent(o, "ticket"), latest) {
             (None, _) => problems.push("a token request without a ticket".to_string()),
-            (Some(sent), Some(latest)) if &sent != latest => problems.push(
-                "a token request sent a ticket older than the latest one the client had been given".to_string(),
+            (Some(sent), Some(latest)) if sent != latest => problems.push(
+                "a token request sent a ticket older than the latest one the client had been given"
+                    .to_string(),
             ),
-            (Some(_), None) => problems.push("a token request sent a ticket nobody had given the client".into()),
+            (Some(_), None) => {
+                problems.push("a token request sent a ticket nobody had given the client".into())
+            }
             _ => {}
         }
     }
@@ -833,15 +977,21 @@ async fn rpt_as_bearer(w: &mut UmaWorld, a: Args) -> StepResult {
         )));
     }
     let elsewhere = at_rs.iter().any(|o| {
-        o.query_pairs().iter().any(|(_, v)| rpts.contains(v)) || rpts.iter().any(|r| o.body.contains(r.as_str()))
+        o.query_pairs().iter().any(|(_, v)| rpts.contains(v))
+            || rpts.iter().any(|r| o.body.contains(r.as_str()))
     });
     let presented = at_rs
         .iter()
         .any(|o| o.bearer().is_some_and(|b| rpts.iter().any(|r| r == b)));
     let outcome = match (presented, elsewhere) {
-        (_, true) => Err("the client put its RPT in the query or the body of a resource request".to_string()),
+        (_, true) => {
+            Err("the client put its RPT in the query or the body of a resource request".to_string())
+        }
         (true, false) => Ok("the RPT went in an Authorization: Bearer header".to_string()),
-        (false, false) => Err("the client never presented the RPT it was issued in an Authorization: Bearer header".into()),
+        (false, false) => Err(
+            "the client never presented the RPT it was issued in an Authorization: Bearer header"
+                .into(),
+        ),
     };
     w.judge(&a.cite, outcome, None)
 }
@@ -855,7 +1005,9 @@ async fn pushes(w: &mut UmaWorld) -> Result<Vec<Observed>, StepError> {
     };
     let pushed: Vec<Observed> = requests
         .into_iter()
-        .filter(|o| o.form_value("claim_token").is_some() || o.form_value("claim_token_format").is_some())
+        .filter(|o| {
+            param_sent(o, "claim_token").is_some() || param_sent(o, "claim_token_format").is_some()
+        })
         .collect();
     if pushed.is_empty() {
         return Err(StepError::Skip(
@@ -865,7 +1017,11 @@ async fn pushes(w: &mut UmaWorld) -> Result<Vec<Observed>, StepError> {
     Ok(pushed)
 }
 
-async fn judge_pushes(w: &mut UmaWorld, a: &Args, check: &dyn Fn(&Observed) -> Result<(), String>) -> StepResult {
+async fn judge_pushes(
+    w: &mut UmaWorld,
+    a: &Args,
+    check: &dyn Fn(&Observed) -> Result<(), String>,
+) -> StepResult {
     let pushed = pushes(w).await?;
     let problems: Vec<String> = pushed.iter().filter_map(|o| check(o).err()).collect();
     let outcome = if problems.is_empty() {
@@ -877,12 +1033,13 @@ async fn judge_pushes(w: &mut UmaWorld, a: &Args, check: &dyn Fn(&Observed) -> R
 }
 
 async fn claim_token_pair(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_pushes(w, &a, &|o| {
-        match (o.form_value("claim_token"), o.form_value("claim_token_format")) {
-            (Some(_), Some(_)) => Ok(()),
-            (Some(_), None) => Err("claim_token sent without claim_token_format".into()),
-            _ => Err("claim_token_format sent without claim_token".into()),
-        }
+    judge_pushes(w, &a, &|o| match (
+        param_sent(o, "claim_token"),
+        param_sent(o, "claim_token_format"),
+    ) {
+        (Some(_), Some(_)) => Ok(()),
+        (Some(_), None) => Err("claim_token sent without claim_token_format".into()),
+        _ => Err("claim_token_format sent without claim_token".into()),
     })
     .await
 }
@@ -895,7 +1052,7 @@ fn is_base64url(text: &str) -> bool {
 }
 
 async fn claim_token_base64url(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_pushes(w, &a, &|o| match o.form_value("claim_token") {
+    judge_pushes(w, &a, &|o| match param_sent(o, "claim_token") {
         Some(token) if is_base64url(&token) => Ok(()),
         Some(_) => Err("a claim token that is not base64url text (it has characters outside A-Z a-z 0-9 - _ and the JWS dots)".into()),
         None => Ok(()),
@@ -905,21 +1062,35 @@ async fn claim_token_base64url(w: &mut UmaWorld, a: Args) -> StepResult {
 
 async fn claim_token_in_format(w: &mut UmaWorld, a: Args) -> StepResult {
     judge_pushes(w, &a, &|o| {
-        let (Some(token), Some(format)) = (o.form_value("claim_token"), o.form_value("claim_token_format")) else {
+        let (Some(token), Some(format)) = (
+            param_sent(o, "claim_token"),
+            param_sent(o, "claim_token_format"),
+        ) else {
             return Ok(());
         };
         if format.is_empty() {
             return Err("an empty claim_token_format".into());
         }
         if format.contains(':') && url::Url::parse(&format).is_err() {
-            return Err(format!("claim_token_format {format:?} looks like a URI but is not one"));
+            return Err(format!(
+                "claim_token_format {format:?} looks like a URI but is not one"
+            ));
         }
         let jwt_formats = [
             "http://openid.net/specs/openid-connect-core-1_0.html#IDToken",
             "urn:ietf:params:oauth:token-type:jwt",
         ];
-        if jwt_formats.contains(&format.as_str()) && token.split('.').count() != 3 {
-            return Err(format!("the claim token is not a compact JWT, as {format} says it is"));
+        let segments: Vec<&str> = token.split('.').collect();
+        let compact = segments.len() == 3
+            && segments[..2].iter().all(|s| !s.is_empty())
+            && segments.iter().all(|s| {
+                s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            });
+        if jwt_formats.contains(&format.as_str()) && !compact {
+            return Err(format!(
+                "the claim token is not a compact JWT (three base64url segments), as {format} says it is"
+            ));
         }
         Ok(())
     })
@@ -935,10 +1106,12 @@ async fn scoped(w: &mut UmaWorld) -> Result<Vec<(String, String)>, StepError> {
     };
     let scopes: Vec<(String, String)> = requests
         .iter()
-        .filter_map(|o| o.form_value("scope").map(|s| (o.path.clone(), s)))
+        .filter_map(|o| param_sent(o, "scope").map(|s| (o.path.clone(), s)))
         .collect();
     if scopes.is_empty() {
-        return Err(StepError::Skip("the client asked for no scopes, which it may leave out".into()));
+        return Err(StepError::Skip(
+            "the client asked for no scopes, which it may leave out".into(),
+        ));
     }
     Ok(scopes)
 }
@@ -947,13 +1120,23 @@ async fn scope_is_list(w: &mut UmaWorld, a: Args) -> StepResult {
     let scopes = scoped(w).await?;
     let bad: Vec<String> = scopes
         .iter()
-        .filter(|(_, s)| s.is_empty() || s.split(' ').any(|p| p.is_empty() || p.contains(['"', '\\', ','])))
+        .filter(|(_, s)| {
+            s.is_empty()
+                || s.split(' ')
+                    .any(|p| p.is_empty() || p.contains(['"', '\\', ',']))
+        })
         .map(|(_, s)| format!("{s:?}"))
         .collect();
     let outcome = if bad.is_empty() {
-        Ok(format!("{} scope parameter(s), each a space-separated list", scopes.len()))
+        Ok(format!(
+            "{} scope parameter(s), each a space-separated list",
+            scopes.len()
+        ))
     } else {
-        Err(format!("scope parameters that are not space-separated scope lists: {}", bad.join(", ")))
+        Err(format!(
+            "scope parameters that are not space-separated scope lists: {}",
+            bad.join(", ")
+        ))
     };
     w.judge(&a.cite, outcome, None)
 }
@@ -969,7 +1152,9 @@ async fn scope_registered(w: &mut UmaWorld, a: Args) -> StepResult {
     let outcome = if unregistered.is_empty() {
         Ok(format!("asked only for registered scopes {registered:?}"))
     } else {
-        Err(format!("asked for scopes never registered for the client: {unregistered:?}"))
+        Err(format!(
+            "asked for scopes never registered for the client: {unregistered:?}"
+        ))
     };
     w.judge(&a.cite, outcome, None)
 }
@@ -991,20 +1176,32 @@ fn interaction(w: &UmaWorld) -> Result<(String, Vec<(String, String)>), String> 
 }
 
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
-async fn judge_interaction(
-    w: &mut UmaWorld,
-    a: &Args,
-    check: &dyn Fn(&str, &[(String, String)]) -> Result<String, String>,
-) -> StepResult {
+/// A check of the claims interaction URL: given the URL and its decoded query.
+type InteractionCheck<'a> = &'a dyn Fn(&str, &[(String, String)]) -> Result<String, String>;
+
+async fn judge_interaction(w: &mut UmaWorld, a: &Args, check: InteractionCheck<'_>) -> StepResult {
+    if w.client_run.interaction_url.is_none() && !w.client_run.redirect_asked {
+        let outcome = w.client_run.outcome.clone().unwrap_or_default();
+        return Err(StepError::Skip(format!(
+            "the authorization server never asked for the requesting party's browser, so the client had no reason to send it (the 3.3.1 scenarios judge why): {}",
+            outcome.describe()
+        )));
+    }
     let outcome = interaction(w).and_then(|(url, pairs)| check(&url, &pairs));
     w.judge(&a.cite, outcome, None)
 }
 
 async fn sent_to_interaction(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_interaction(w, &a, &|_, _| Ok("the party was sent to the claims interaction endpoint".into())).await
+    judge_interaction(w, &a, &|_, _| {
+        Ok("the party was sent to the claims interaction endpoint".into())
+    })
+    .await
 }
 
 async fn interaction_client_id(w: &mut UmaWorld, a: Args) -> StepResult {
@@ -1020,7 +1217,13 @@ async fn interaction_client_id(w: &mut UmaWorld, a: Args) -> StepResult {
 async fn interaction_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
     let (at_as, at_rs) = seen(w, false).await?;
     let given = tickets_given(&at_as, &at_rs, None);
-    let latest = given.last().map(|(_, t)| t.clone());
+    // The latest the client held when it showed the URL: tickets given afterwards do not count.
+    let shown_at = w.client_run.interaction_at_ms.unwrap_or(u64::MAX);
+    let latest = given
+        .iter()
+        .filter(|g| g.at_ms <= shown_at)
+        .next_back()
+        .map(|g| g.ticket.clone());
     judge_interaction(w, &a, &|_, pairs| match (param(pairs, "ticket"), &latest) {
         (Some(t), Some(l)) if t == l => Ok("the ticket is the latest one".into()),
         (Some(_), _) => Err("the ticket is not the latest one the client was given".into()),
@@ -1030,11 +1233,40 @@ async fn interaction_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn interaction_names_redirect(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_interaction(w, &a, &|_, pairs| match param(pairs, "claims_redirect_uri") {
-        Some(uri) if !uri.is_empty() => Ok(format!("claims_redirect_uri {uri}")),
-        _ => Err("no claims_redirect_uri, though the client registered more than one".into()),
-    })
+    judge_interaction(
+        w,
+        &a,
+        &|_, pairs| match param(pairs, "claims_redirect_uri") {
+            Some(uri) if !uri.is_empty() => Ok(format!("claims_redirect_uri {uri}")),
+            _ => Err("no claims_redirect_uri, though the client registered more than one".into()),
+        },
+    )
     .await
+}
+
+/// A claims_redirect_uri put into the query without encoding loses its own query at its first
+/// `&`: the value read is a truncation of the registered URI and the rest stands beside it as
+/// parameters of their own.
+fn split_redirect_uri(pairs: &[(String, String)], registered: &str) -> Result<(), String> {
+    let Some(sent) = param(pairs, "claims_redirect_uri") else {
+        return Ok(());
+    };
+    if sent == registered || !registered.starts_with(sent) {
+        return Ok(());
+    }
+    let Some(rest) = registered[sent.len()..].strip_prefix('&') else {
+        return Ok(());
+    };
+    let stray = rest
+        .split('&')
+        .all(|part| pairs.iter().any(|(n, v)| format!("{n}={v}") == part));
+    if stray {
+        Err(format!(
+            "the claims_redirect_uri was not form-encoded: its own query part {rest:?} was read as parameters of the endpoint"
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// The claims redirect URI the client named (the scenario is about it, so none is a skip).
@@ -1069,7 +1301,9 @@ async fn redirect_registered(w: &mut UmaWorld, a: Args) -> StepResult {
     let outcome = if registered.as_deref() == Some(uri.as_str()) {
         Ok("the registered claims redirect URI".into())
     } else {
-        Err(format!("{uri:?} is not the claims redirect URI registered for the client"))
+        Err(format!(
+            "{uri:?} is not the claims redirect URI registered for the client"
+        ))
     };
     w.judge(&a.cite, outcome, None)
 }
@@ -1077,7 +1311,9 @@ async fn redirect_registered(w: &mut UmaWorld, a: Args) -> StepResult {
 async fn redirect_query_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
     let uri = named_redirect(w)?;
     let Some((_, query)) = uri.split_once('?') else {
-        return Err(StepError::Skip("the claims redirect URI has no query of its own".into()));
+        return Err(StepError::Skip(
+            "the claims redirect URI has no query of its own".into(),
+        ));
     };
     let parts: Vec<&str> = query.split('&').collect();
     let outcome = check_form_encoded(&parts).map(|_| format!("query {query:?} is form-encoded"));
@@ -1086,9 +1322,16 @@ async fn redirect_query_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
 
 async fn interaction_form_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
     let ctx = w.ctx()?;
-    let endpoint = ctx.endpoint("claims_interaction_endpoint").unwrap_or_default();
-    judge_interaction(w, &a, &|url, _| {
-        let raw = url.split_once('?').map(|(_, q)| q.split('#').next().unwrap_or_default()).unwrap_or_default();
+    let endpoint = ctx
+        .endpoint("claims_interaction_endpoint")
+        .unwrap_or_default();
+    let registered = client(w)?.claims_redirect_uri.unwrap_or_default();
+    judge_interaction(w, &a, &|url, pairs| {
+        split_redirect_uri(pairs, &registered)?;
+        let raw = url
+            .split_once('?')
+            .map(|(_, q)| q.split('#').next().unwrap_or_default())
+            .unwrap_or_default();
         let parts = added_parts(raw, &endpoint);
         check_form_encoded(&parts)?;
         let names: Vec<String> = parts
@@ -1097,7 +1340,9 @@ async fn interaction_form_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
             .collect();
         for wanted in ["client_id", "ticket"] {
             if !names.iter().any(|n| n == wanted) {
-                return Err(format!("{wanted} is not among the query parameters added: {names:?}"));
+                return Err(format!(
+                    "{wanted} is not among the query parameters added: {names:?}"
+                ));
             }
         }
         Ok(format!("{} parameter(s) added, form-encoded", parts.len()))
@@ -1107,7 +1352,7 @@ async fn interaction_form_encoded(w: &mut UmaWorld, a: Args) -> StepResult {
 
 async fn interaction_state(w: &mut UmaWorld, a: Args) -> StepResult {
     judge_interaction(w, &a, &|_, pairs| match param(pairs, "state") {
-        Some(s) if !s.is_empty() => Ok("state sent".into()),
+        Some(s) if !s.is_empty() => unguessable(&[s.to_string(), format!("{s}x")], "state"),
         _ => Err("no state: nothing ties the party's return to this request".into()),
     })
     .await
@@ -1115,9 +1360,9 @@ async fn interaction_state(w: &mut UmaWorld, a: Args) -> StepResult {
 
 fn sent_state(w: &UmaWorld) -> Result<String, StepError> {
     let (_, pairs) = interaction(w).map_err(StepError::Skip)?;
-    param(&pairs, "state")
-        .map(str::to_string)
-        .ok_or_else(|| StepError::Skip("the client sent no state (the SHOULD scenario judges that)".into()))
+    param(&pairs, "state").map(str::to_string).ok_or_else(|| {
+        StepError::Skip("the client sent no state (the SHOULD scenario judges that)".into())
+    })
 }
 
 async fn state_unguessable(w: &mut UmaWorld, a: Args) -> StepResult {
@@ -1165,13 +1410,20 @@ fn decode_loosely(state: &str) -> String {
 }
 
 async fn went_on_after_return(w: &mut UmaWorld, a: Args) -> StepResult {
-    let Some(Returned { ticket: Some(ticket), .. }) = w.client_run.returned.clone() else {
+    let Some(Returned {
+        ticket: Some(ticket),
+        ..
+    }) = w.client_run.returned.clone()
+    else {
         return Err(StepError::Skip(
             "the AS never sent the party back to the client".into(),
         ));
     };
     let requests = token_requests(w, false).await.unwrap_or_default();
-    let outcome = if requests.iter().any(|o| o.form_value("ticket").as_deref() == Some(ticket.as_str())) {
+    let outcome = if requests
+        .iter()
+        .any(|o| param_sent(o, "ticket").as_deref() == Some(ticket.as_str()))
+    {
         Ok("the client asked for an RPT with the returned ticket".to_string())
     } else {
         let outcome = w.client_run.outcome.clone().unwrap_or_default();
@@ -1184,14 +1436,24 @@ async fn went_on_after_return(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn did_not_redeem_forged(w: &mut UmaWorld, a: Args) -> StepResult {
-    let Some(Returned { ticket: Some(ticket), .. }) = w.client_run.returned.clone() else {
+    let Some(Returned {
+        ticket: Some(ticket),
+        ..
+    }) = w.client_run.returned.clone()
+    else {
         return Err(StepError::Skip(
             "the AS never sent the party back to the client".into(),
         ));
     };
     let requests = token_requests(w, false).await.unwrap_or_default();
-    let outcome = if requests.iter().any(|o| o.form_value("ticket").as_deref() == Some(ticket.as_str())) {
-        Err("the client redeemed the ticket of a redirect back whose state it never sent".to_string())
+    let outcome = if requests
+        .iter()
+        .any(|o| param_sent(o, "ticket").as_deref() == Some(ticket.as_str()))
+    {
+        Err(
+            "the client redeemed the ticket of a redirect back whose state it never sent"
+                .to_string(),
+        )
     } else {
         Ok("the forged return was not acted on".to_string())
     };
@@ -1219,7 +1481,9 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
         let waited = after.at_ms.saturating_sub(before.at_ms);
         // The log's times are taken as each answer is finished: allow a little for that.
         if waited + 100 < interval * 1000 {
-            problems.push(format!("polled again after {waited} ms, the interval being {interval} s"));
+            problems.push(format!(
+                "polled again after {waited} ms, the interval being {interval} s"
+            ));
         }
     }
     if polls == 0 {
@@ -1239,13 +1503,20 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
 
 /// What the client sent as `member` in the latest run and what the AS had issued it in earlier
 /// runs of the scenario.
-async fn reused(w: &mut UmaWorld, member: &str, issued_as: &str) -> Result<(Vec<String>, Vec<String>), StepError> {
+async fn reused(
+    w: &mut UmaWorld,
+    member: &str,
+    issued_as: &str,
+) -> Result<(Vec<String>, Vec<String>), StepError> {
     let requests = match token_requests(w, false).await {
         Ok(r) => r,
         Err(StepError::Check(why)) => return Err(StepError::Skip(why)),
         Err(e) => return Err(e),
     };
-    let sent: Vec<String> = requests.iter().filter_map(|o| o.form_value(member)).collect();
+    let sent: Vec<String> = requests
+        .iter()
+        .filter_map(|o| param_sent(o, member))
+        .collect();
     if sent.is_empty() {
         return Err(StepError::Skip(format!(
             "the client sent no {member} (which it may leave out)"
@@ -1259,9 +1530,14 @@ async fn judge_reuse(w: &mut UmaWorld, a: &Args, member: &str, issued_as: &str) 
     let (sent, issued) = reused(w, member, issued_as).await?;
     let foreign: usize = sent.iter().filter(|s| !issued.contains(s)).count();
     let outcome = if foreign == 0 {
-        Ok(format!("{} {member} value(s), each one the AS issued the client", sent.len()))
+        Ok(format!(
+            "{} {member} value(s), each one the AS issued the client",
+            sent.len()
+        ))
     } else {
-        Err(format!("{foreign} {member} value(s) the AS never issued the client"))
+        Err(format!(
+            "{foreign} {member} value(s) the AS never issued the client"
+        ))
     };
     w.judge(&a.cite, outcome, None)
 }
@@ -1282,8 +1558,8 @@ async fn refreshed(w: &mut UmaWorld, a: Args) -> StepResult {
     };
     let sent: Vec<String> = requests
         .iter()
-        .filter(|o| o.form_value("grant_type").as_deref() == Some("refresh_token"))
-        .map(|o| o.form_value("refresh_token").unwrap_or_default())
+        .filter(|o| param_sent(o, "grant_type").as_deref() == Some("refresh_token"))
+        .map(|o| param_sent(o, "refresh_token").unwrap_or_default())
         .collect();
     if sent.is_empty() {
         return Err(StepError::Skip(
@@ -1294,15 +1570,97 @@ async fn refreshed(w: &mut UmaWorld, a: Args) -> StepResult {
     let issued = issued(&everything, "refresh_token");
     let foreign = sent.iter().filter(|s| !issued.contains(s)).count();
     let outcome = if foreign == 0 {
-        Ok(format!("{} refresh request(s) with the refresh token issued", sent.len()))
+        Ok(format!(
+            "{} refresh request(s) with the refresh token issued",
+            sent.len()
+        ))
     } else {
-        Err(format!("{foreign} refresh request(s) with a refresh token the AS never issued the client"))
+        Err(format!(
+            "{foreign} refresh request(s) with a refresh token the AS never issued the client"
+        ))
     };
     w.judge(&a.cite, outcome, None)
 }
 
-/// Deletes the policies a client scenario made, so the next scenario meets the fixtures' own.
+/// The deviation of the harness's AS that hands a need_info ticket back unchanged.
+const SAME_TICKET_DEVIATION: &str = "need-info-same-ticket";
+
+async fn switch_same_ticket(
+    w: &UmaWorld,
+    on: bool,
+) -> Result<crate::harness::wire::Exchange, String> {
+    let ctx = w.ctx().map_err(|_| "no run context".to_string())?;
+    let control = control_api(w).map_err(|_| "no control API".to_string())?;
+    let (exchange, answer) = ctx
+        .driver
+        .send(
+            Request::post(format!("{control}/deviations"))
+                .json(json!({ "name": SAME_TICKET_DEVIATION, "on": on })),
+        )
+        .await;
+    match answer {
+        Ok(r) if r.status == 200 => Ok(exchange),
+        Ok(r) => Err(describe(&r)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn as_repeats_tickets(w: &mut UmaWorld, _a: Args) -> StepResult {
+    switch_same_ticket(w, true)
+        .await
+        .map_err(|e| StepError::Setup(format!("the harness's AS would not repeat tickets: {e}")))?;
+    w.client_run.same_ticket_switched = true;
+    Ok(())
+}
+
+async fn no_repeated_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
+    let requests = match token_requests(w, false).await {
+        Ok(r) => r,
+        Err(StepError::Check(why)) => return w.judge(&a.cite, Err(why), None),
+        Err(e) => return Err(e),
+    };
+    let mut handed_back = 0;
+    let mut resent = 0;
+    for (i, before) in requests.iter().enumerate() {
+        let sent = param_sent(before, "ticket");
+        let back = before
+            .response_json()
+            .and_then(|v| v.get("ticket").and_then(Value::as_str).map(str::to_string));
+        if sent.is_some() && sent == back {
+            handed_back += 1;
+            if requests
+                .get(i + 1)
+                .and_then(|after| param_sent(after, "ticket"))
+                == sent
+            {
+                resent += 1;
+            }
+        }
+    }
+    if handed_back == 0 {
+        return Err(StepError::Skip(
+            "the authorization server never handed a ticket back unchanged in this run".into(),
+        ));
+    }
+    let outcome = if resent == 0 {
+        Ok("a ticket handed back unchanged was not used again".to_string())
+    } else {
+        Err(format!(
+            "{resent} time(s) the client sent again a ticket the AS had handed back unchanged"
+        ))
+    };
+    w.judge(&a.cite, outcome, None)
+}
+
+/// Deletes the policies a client scenario made, so the next scenario meets the fixtures' own,
+/// and switches off what the scenario switched on at the harness's AS.
 pub async fn cleanup(w: &mut UmaWorld) {
+    if std::mem::take(&mut w.client_run.same_ticket_switched) {
+        if let Ok(mut exchange) = switch_same_ticket(w, false).await {
+            exchange.step = None;
+            w.record.cleanup.push(exchange);
+        }
+    }
     let policies = std::mem::take(&mut w.client_run.policies);
     let (Ok(ctx), Ok(control)) = (w.ctx(), control_api(w)) else {
         return;

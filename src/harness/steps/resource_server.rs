@@ -12,7 +12,7 @@ use super::tokens::token_for;
 use super::{StepDef, def};
 use crate::harness::roles::observed::{self, Observed};
 use crate::harness::roles::permissions as perm;
-use crate::harness::target::ProtectedResource;
+use crate::harness::target::{Party, ProtectedResource};
 use crate::harness::wire::challenge::{self, Challenge};
 use crate::harness::wire::{HttpResponse, Request};
 use crate::harness::world::{StepError, StepResult, UmaWorld};
@@ -161,7 +161,10 @@ async fn mark_as_log(w: &mut UmaWorld) -> StepResult {
 
 /// What the RS (not the harness) sent the AS since the scenario's mark, or since the AS
 /// started; each exchange is added to the scenario's evidence.
-pub(super) async fn seen_at_as(w: &mut UmaWorld, since_start: bool) -> Result<Vec<Observed>, StepError> {
+pub(super) async fn seen_at_as(
+    w: &mut UmaWorld,
+    since_start: bool,
+) -> Result<Vec<Observed>, StepError> {
     let control = control_api(w)?;
     let ctx = w.ctx()?;
     let after = if since_start {
@@ -292,9 +295,12 @@ async fn obtain_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
             .last_response()
             .map(describe)
             .unwrap_or_else(|e| e.to_string());
-        return Err(StepError::Setup(format!(
-            "the authorization server issued no RPT for the resource server's ticket: {why}"
-        )));
+        return Err(StepError::Broken(
+            Party::AuthorizationServer,
+            format!(
+                "the authorization server issued no RPT for the resource server's ticket: {why}"
+            ),
+        ));
     }
     Ok(())
 }
@@ -347,17 +353,23 @@ async fn genuine_answer(w: &mut UmaWorld) -> Result<Value, StepError> {
         .ok()
         .filter(|v| v.get("active") == Some(&Value::Bool(true)))
         .ok_or_else(|| {
-            StepError::Setup(format!(
-                "the AS does not call its own RPT active: {}",
-                describe(&response)
-            ))
+            StepError::Broken(
+                Party::AuthorizationServer,
+                format!(
+                    "the authorization server does not call its own RPT active: {}",
+                    describe(&response)
+                ),
+            )
         })
 }
 
 /// The harness AS's clock, which the RS compares times against.
 async fn as_now(w: &mut UmaWorld, control: &str) -> Result<i64, StepError> {
     let ctx = w.ctx()?;
-    let (_, answer) = ctx.driver.send(Request::get(format!("{control}/clock"))).await;
+    let (_, answer) = ctx
+        .driver
+        .send(Request::get(format!("{control}/clock")))
+        .await;
     answer
         .ok()
         .and_then(|r| r.json().ok())
@@ -366,7 +378,12 @@ async fn as_now(w: &mut UmaWorld, control: &str) -> Result<i64, StepError> {
 }
 
 /// Rewrites the genuine answer so that it no longer allows the request, in the named way.
-fn crafted_answer(case: &str, genuine: &Value, now: i64, needed: &[String]) -> Result<Value, StepError> {
+fn crafted_answer(
+    case: &str,
+    genuine: &Value,
+    now: i64,
+    needed: &[String],
+) -> Result<Value, StepError> {
     let mut answer = genuine.clone();
     let permissions = |answer: &mut Value| -> Vec<Value> {
         answer
@@ -385,7 +402,8 @@ fn crafted_answer(case: &str, genuine: &Value, now: i64, needed: &[String]) -> R
         answer["permissions"] = Value::Array(list);
     };
     match case {
-        "it is inactive" => answer = json!({ "active": false }),
+        // The permissions stay: an RS must go by `active`, whatever else the answer lists.
+        "it is inactive" => answer["active"] = json!(false),
         "a permission for the resource that expired" => {
             each(&mut answer, &|p| {
                 p.insert("exp".into(), json!(now - 600));
@@ -412,7 +430,10 @@ fn crafted_answer(case: &str, genuine: &Value, now: i64, needed: &[String]) -> R
                 ));
             }
             each(&mut answer, &|p| {
-                p.insert("resource_scopes".into(), json!(["uma-conformance-unrelated"]));
+                p.insert(
+                    "resource_scopes".into(),
+                    json!(["uma-conformance-unrelated"]),
+                );
             });
         }
         "an expired token holding a permission for the resource" => {
@@ -458,7 +479,9 @@ async fn present_crafted(w: &mut UmaWorld, a: Args) -> StepResult {
         other => {
             return Err(StepError::Setup(format!(
                 "the harness's AS did not take the crafted answer: {}",
-                other.map(|r| describe(&r)).unwrap_or_else(|e| e.to_string())
+                other
+                    .map(|r| describe(&r))
+                    .unwrap_or_else(|e| e.to_string())
             )));
         }
     }
@@ -482,7 +505,10 @@ async fn challenge_with_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
         let c = uma_challenge(r)?;
         match c.param("ticket") {
             Some(t) if !t.is_empty() => Ok(format!("a UMA challenge with a ticket ({})", r.status)),
-            _ => Err(format!("the UMA challenge carries no ticket: {}", describe(r))),
+            _ => Err(format!(
+                "the UMA challenge carries no ticket: {}",
+                describe(r)
+            )),
         }
     });
     w.judge(&a.cite, outcome, None)
@@ -490,12 +516,11 @@ async fn challenge_with_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
 
 /// The AS's word on the ticket: it answers a ticket it never issued with `invalid_grant`.
 async fn as_knows_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
-    let ticket = w
-        .rs
-        .tickets
-        .last()
-        .cloned()
-        .ok_or_else(|| StepError::Harness("no ticket was handed over".into()))?;
+    let ticket =
+        w.rs.tickets
+            .last()
+            .cloned()
+            .ok_or_else(|| StepError::Harness("no ticket was handed over".into()))?;
     send_rpt_request(w, Some(ticket), Vec::new()).await?;
     let outcome = w.last_response().and_then(|r| {
         let error = r
@@ -579,9 +604,15 @@ async fn ticket_fits_request(w: &mut UmaWorld, a: Args) -> StepResult {
     let seen = seen_at_as(w, false).await?;
     let needed = resource(w, w.rs.resource)?.scopes;
     let outcome = match request_for_ticket(&seen, &ticket) {
-        None => Err("the AS saw no permission request from the resource server that got this ticket".to_string()),
+        None => Err(
+            "the AS saw no permission request from the resource server that got this ticket"
+                .to_string(),
+        ),
         Some(o) => match o.json() {
-            None => Err(format!("the permission request body is not JSON: {:?}", o.body)),
+            None => Err(format!(
+                "the permission request body is not JSON: {:?}",
+                o.body
+            )),
             Some(body) => {
                 let asked: Vec<String> = requested_permissions(&body)
                     .iter()
@@ -706,7 +737,10 @@ async fn introspected_properly(w: &mut UmaWorld, a: Args) -> StepResult {
         .filter_map(|o| introspection_problem(o).err())
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} introspection call(s), each a POST with the PAT as bearer", calls.len()))
+        Ok(format!(
+            "{} introspection call(s), each a POST with the PAT as bearer",
+            calls.len()
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -724,7 +758,9 @@ fn introspection_problem(o: &Observed) -> Result<(), String> {
         ));
     }
     if o.bearer().is_none() {
-        return Err("the introspection call carries no bearer PAT in its Authorization header".into());
+        return Err(
+            "the introspection call carries no bearer PAT in its Authorization header".into(),
+        );
     }
     if o.query_pairs().iter().any(|(n, _)| n == "access_token") {
         return Err("the PAT travels in the query string".into());
@@ -754,7 +790,10 @@ async fn pat_as_bearer(w: &mut UmaWorld, a: Args) -> StepResult {
         .map(|o| format!("{} {}", o.method, o.path))
         .collect();
     let outcome = if without.is_empty() {
-        Ok(format!("{} protection API calls, each with a bearer PAT", calls.len()))
+        Ok(format!(
+            "{} protection API calls, each with a bearer PAT",
+            calls.len()
+        ))
     } else {
         Err(format!(
             "{} of {} protection API calls carried no bearer PAT in the Authorization header: {}",
@@ -789,18 +828,26 @@ mod tests {
         let genuine = json!({"active": true, "exp": 2000, "permissions": [
             {"resource_id": "r1", "resource_scopes": ["view"], "exp": 2000}
         ]});
-        let expired =
-            crafted_answer("a permission for the resource that expired", &genuine, 1000, &[]).unwrap();
-        assert_eq!(expired["permissions"][0]["exp"], json!(400));
-        let other = crafted_answer("a permission for another resource", &genuine, 1000, &[]).unwrap();
-        assert_eq!(other["permissions"][0]["resource_id"], json!("r1-another"));
-        assert!(crafted_answer(
-            "a permission for the resource without the needed scope",
+        let expired = crafted_answer(
+            "a permission for the resource that expired",
             &genuine,
             1000,
-            &[]
+            &[],
         )
-        .is_err());
+        .unwrap();
+        assert_eq!(expired["permissions"][0]["exp"], json!(400));
+        let other =
+            crafted_answer("a permission for another resource", &genuine, 1000, &[]).unwrap();
+        assert_eq!(other["permissions"][0]["resource_id"], json!("r1-another"));
+        assert!(
+            crafted_answer(
+                "a permission for the resource without the needed scope",
+                &genuine,
+                1000,
+                &[]
+            )
+            .is_err()
+        );
         let token = crafted_answer(
             "an expired token holding a permission for the resource",
             &genuine,

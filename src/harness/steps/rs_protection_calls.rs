@@ -136,15 +136,15 @@ async fn descriptions_have_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
         .iter()
         .filter_map(|b| match b.get("resource_scopes") {
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => None,
-            Some(other) => Some(format!(
-                "resource_scopes is {} in {b}",
-                json_type(other)
-            )),
+            Some(other) => Some(format!("resource_scopes is {} in {b}", json_type(other))),
             None => Some(format!("no resource_scopes in {b}")),
         })
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} registration(s), each with resource_scopes", bodies.len()))
+        Ok(format!(
+            "{} registration(s), each with resource_scopes",
+            bodies.len()
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -153,7 +153,7 @@ async fn descriptions_have_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
 
 fn scope_is_fine(scope: &Value) -> Result<(), String> {
     let Some(s) = scope.as_str() else {
-        return Err(format!("scope {scope} is a {}", json_type(scope)));
+        return Err(format!("scope {scope} is {}", json_type(scope)));
     };
     if s.is_empty() {
         return Err("a scope is the empty string".into());
@@ -174,9 +174,14 @@ async fn scopes_are_strings_or_uris(w: &mut UmaWorld, a: Args) -> StepResult {
         .cloned()
         .collect();
     if scopes.is_empty() {
-        return Err(StepError::Skip("the resource server registered no scopes".into()));
+        return Err(StepError::Skip(
+            "the resource server registered no scopes".into(),
+        ));
     }
-    let problems: Vec<String> = scopes.iter().filter_map(|s| scope_is_fine(s).err()).collect();
+    let problems: Vec<String> = scopes
+        .iter()
+        .filter_map(|s| scope_is_fine(s).err())
+        .collect();
     let outcome = if problems.is_empty() {
         Ok(format!("{} scope(s), each a string", scopes.len()))
     } else {
@@ -224,7 +229,10 @@ async fn judge_members(
         .filter_map(|(k, v)| check(v).err().map(|e| format!("{k}: {e}")))
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} value(s) of {member:?}, each well formed", values.len()))
+        Ok(format!(
+            "{} value(s) of {member:?}, each well formed",
+            values.len()
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -235,14 +243,14 @@ fn is_string(v: &Value) -> Result<(), String> {
     if v.is_string() {
         Ok(())
     } else {
-        Err(format!("{v} is a {}, not a string", json_type(v)))
+        Err(format!("{v} is {}, not a string", json_type(v)))
     }
 }
 
 fn is_absolute_uri(v: &Value) -> Result<(), String> {
     let s = v
         .as_str()
-        .ok_or_else(|| format!("{v} is a {}, not a string", json_type(v)))?;
+        .ok_or_else(|| format!("{v} is {}, not a string", json_type(v)))?;
     url::Url::parse(s)
         .map(|_| ())
         .map_err(|e| format!("{s:?} is not an absolute URI ({e})"))
@@ -316,11 +324,10 @@ async fn fetch_scope_descriptions(w: &mut UmaWorld, _a: Args) -> StepResult {
 
 async fn each_is_scope_description(w: &mut UmaWorld, a: Args) -> StepResult {
     let ctx = w.ctx()?;
-    let documents = w
-        .rs
-        .scope_descriptions
-        .clone()
-        .ok_or_else(|| StepError::Harness("no scope description was fetched".into()))?;
+    let documents =
+        w.rs.scope_descriptions
+            .clone()
+            .ok_or_else(|| StepError::Harness("no scope description was fetched".into()))?;
     let mut problems = Vec::new();
     for doc in &documents {
         match ctx.schemas.validate("scope-description", doc) {
@@ -370,19 +377,43 @@ fn permissions_of(requests: &[Observed]) -> Vec<Value> {
         .collect()
 }
 
+/// The permissions that name a resource: what an object without resource_id is, the
+/// resource_id check says; the others need not say it again.
+fn named_permissions(requests: &[Observed]) -> Vec<Value> {
+    permissions_of(requests)
+        .into_iter()
+        .filter(|p| p.get("resource_id").is_some())
+        .collect()
+}
+
+/// Which permissions a check looks at.
+#[derive(Clone, Copy)]
+enum Judged {
+    Every,
+    /// Those naming a resource (the others fail the resource_id check already).
+    Named,
+}
+
 async fn judge_permissions(
     w: &mut UmaWorld,
     a: &Args,
+    judged: Judged,
     check: &dyn Fn(&Value) -> Result<(), String>,
 ) -> StepResult {
     let requests = permission_requests(w).await?;
-    let permissions = permissions_of(&requests);
+    let permissions = match judged {
+        Judged::Every => permissions_of(&requests),
+        Judged::Named => named_permissions(&requests),
+    };
     let problems: Vec<String> = permissions
         .iter()
         .filter_map(|p| check(p).err().map(|e| format!("{e} in {p}")))
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} permission(s) requested, each well formed", permissions.len()))
+        Ok(format!(
+            "{} permission(s) requested, each well formed",
+            permissions.len()
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -401,15 +432,24 @@ async fn permission_requests_are_json(w: &mut UmaWorld, a: Args) -> StepResult {
                 return Some(format!("content type {:?}", o.media_type()));
             }
             match o.json() {
-                Some(Value::Object(_)) => None,
-                Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_object) => None,
-                Some(other) => Some(format!("the body is {other}, neither a permission nor a non-empty array of them")),
+                Some(Value::Object(map)) if map.contains_key("resource_id") => None,
+                Some(Value::Array(items))
+                    if !items.is_empty() && items.iter().all(Value::is_object) =>
+                {
+                    None
+                }
+                Some(other) => Some(format!(
+                    "the body is {other}, neither a permission nor a non-empty array of them"
+                )),
                 None => Some(format!("the body is not JSON: {:?}", o.body)),
             }
         })
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} permission request(s), each a JSON POST", requests.len()))
+        Ok(format!(
+            "{} permission request(s), each a JSON POST",
+            requests.len()
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -417,7 +457,7 @@ async fn permission_requests_are_json(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn permissions_name_resource(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_permissions(w, &a, &|p| match p.get("resource_id") {
+    judge_permissions(w, &a, Judged::Every, &|p| match p.get("resource_id") {
         Some(Value::String(s)) if !s.is_empty() => Ok(()),
         Some(other) => Err(format!("resource_id is {other}")),
         None => Err("no resource_id".into()),
@@ -426,7 +466,7 @@ async fn permissions_name_resource(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 async fn permissions_have_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_permissions(w, &a, &|p| match p.get("resource_scopes") {
+    judge_permissions(w, &a, Judged::Every, &|p| match p.get("resource_scopes") {
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => Ok(()),
         Some(other) => Err(format!("resource_scopes is {}", json_type(other))),
         None => Err("no resource_scopes".into()),
@@ -435,7 +475,9 @@ async fn permissions_have_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
 }
 
 /// The resources the RS registered: the id the AS gave each, and its registered scopes.
-async fn registered_resources(w: &mut UmaWorld) -> Result<BTreeMap<String, Vec<String>>, StepError> {
+async fn registered_resources(
+    w: &mut UmaWorld,
+) -> Result<BTreeMap<String, Vec<String>>, StepError> {
     let mut held = BTreeMap::new();
     for o in registrations(w).await? {
         if !(200..300).contains(&o.status) {
@@ -463,12 +505,17 @@ async fn registered_resources(w: &mut UmaWorld) -> Result<BTreeMap<String, Vec<S
 
 async fn permissions_name_registered_resources(w: &mut UmaWorld, a: Args) -> StepResult {
     let held = registered_resources(w).await?;
-    judge_permissions(w, &a, &|p| {
-        let id = p.get("resource_id").and_then(Value::as_str).unwrap_or_default();
+    judge_permissions(w, &a, Judged::Named, &|p| {
+        let id = p
+            .get("resource_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if held.contains_key(id) {
             Ok(())
         } else {
-            Err(format!("resource_id {id:?} was never registered by this resource server"))
+            Err(format!(
+                "resource_id {id:?} was never registered by this resource server"
+            ))
         }
     })
     .await
@@ -476,8 +523,11 @@ async fn permissions_name_registered_resources(w: &mut UmaWorld, a: Args) -> Ste
 
 async fn permissions_name_registered_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
     let held = registered_resources(w).await?;
-    judge_permissions(w, &a, &|p| {
-        let id = p.get("resource_id").and_then(Value::as_str).unwrap_or_default();
+    judge_permissions(w, &a, Judged::Named, &|p| {
+        let id = p
+            .get("resource_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let Some(registered) = held.get(id) else {
             return Ok(());
         };
@@ -486,7 +536,10 @@ async fn permissions_name_registered_scopes(w: &mut UmaWorld, a: Args) -> StepRe
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let unknown: Vec<&&str> = asked.iter().filter(|s| !registered.iter().any(|r| r == *s)).collect();
+        let unknown: Vec<&&str> = asked
+            .iter()
+            .filter(|s| !registered.iter().any(|r| r == *s))
+            .collect();
         if unknown.is_empty() {
             Ok(())
         } else {
@@ -505,7 +558,10 @@ async fn several_permissions_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
             Some(Value::Array(items)) if items.len() > 1 => {
                 several += 1;
                 if !items.iter().all(|i| i.get("resource_id").is_some()) {
-                    problems.push(format!("an array holding something other than permissions: {}", o.body));
+                    problems.push(format!(
+                        "an array holding something other than permissions: {}",
+                        o.body
+                    ));
                 }
             }
             // Several permissions wrapped in an object: not a form FedAuthz 4.1 allows.
@@ -516,7 +572,10 @@ async fn several_permissions_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
                     .any(|a| a.iter().any(|i| i.get("resource_id").is_some()));
                 if nested {
                     several += 1;
-                    problems.push(format!("several permissions wrapped in an object: {}", o.body));
+                    problems.push(format!(
+                        "several permissions wrapped in an object: {}",
+                        o.body
+                    ));
                 }
             }
             _ => {}
@@ -524,11 +583,14 @@ async fn several_permissions_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
     }
     if several == 0 {
         return Err(StepError::Skip(
-            "the resource server never asked for several permissions at once, which it may do".into(),
+            "the resource server never asked for several permissions at once, which it may do"
+                .into(),
         ));
     }
     let outcome = if problems.is_empty() {
-        Ok(format!("{several} request(s) for several permissions, each a JSON array"))
+        Ok(format!(
+            "{several} request(s) for several permissions, each a JSON array"
+        ))
     } else {
         Err(problems.join("; "))
     };
@@ -537,7 +599,7 @@ async fn several_permissions_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
 
 async fn empty_scopes_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
     let requests = permission_requests(w).await?;
-    let without: Vec<Value> = permissions_of(&requests)
+    let without: Vec<Value> = named_permissions(&requests)
         .into_iter()
         .filter(|p| match p.get("resource_scopes") {
             None | Some(Value::Null) => true,
@@ -547,7 +609,8 @@ async fn empty_scopes_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
         .collect();
     if without.is_empty() {
         return Err(StepError::Skip(
-            "the resource server never asked for a permission without scopes, which it may do".into(),
+            "the resource server never asked for a permission without scopes, which it may do"
+                .into(),
         ));
     }
     let problems: Vec<String> = without
@@ -556,7 +619,10 @@ async fn empty_scopes_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
         .map(|p| format!("resource_scopes missing or null in {p}"))
         .collect();
     let outcome = if problems.is_empty() {
-        Ok(format!("{} permission(s) without scopes, each with []", without.len()))
+        Ok(format!(
+            "{} permission(s) without scopes, each with []",
+            without.len()
+        ))
     } else {
         Err(problems.join("; "))
     };

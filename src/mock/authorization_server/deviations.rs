@@ -941,6 +941,25 @@ impl DeviationSet {
     pub(crate) fn has(self, deviation: Deviation) -> bool {
         self.0 & deviation.bit() != 0
     }
+
+    /// This set with the deviations of `other` switched on (`on`) or off.
+    pub(crate) fn switched(self, other: DeviationSet, on: bool) -> DeviationSet {
+        if on {
+            DeviationSet(self.0 | other.0)
+        } else {
+            DeviationSet(self.0 & !other.0)
+        }
+    }
+
+    /// The names of the deviations in the set, in catalogue order.
+    pub(crate) fn names(self) -> Vec<&'static str> {
+        Deviation::ALL
+            .iter()
+            .zip(CATALOGUE.iter())
+            .filter(|(d, _)| self.has(**d))
+            .map(|(_, info)| info.name)
+            .collect()
+    }
 }
 
 #[cfg(test)]

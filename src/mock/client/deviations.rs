@@ -38,9 +38,10 @@ pub(crate) enum Deviation {
     ForeignRptUpgrade,
     ForeignPct,
     ForeignRefreshToken,
+    UnencodedRedirectUriQuery,
 }
 
-const ALL: [Deviation; 25] = [
+const ALL: [Deviation; 26] = [
     Deviation::WrongGrantType,
     Deviation::StaleTicket,
     Deviation::TokenRequestToIssuer,
@@ -66,9 +67,10 @@ const ALL: [Deviation; 25] = [
     Deviation::ForeignRptUpgrade,
     Deviation::ForeignPct,
     Deviation::ForeignRefreshToken,
+    Deviation::UnencodedRedirectUriQuery,
 ];
 
-static CATALOGUE: [DeviationInfo; 25] = [
+static CATALOGUE: [DeviationInfo; 26] = [
     DeviationInfo {
         name: "wrong-grant-type",
         breaks: &["GRANT-3.3.1-a"],
@@ -76,7 +78,7 @@ static CATALOGUE: [DeviationInfo; 25] = [
     },
     DeviationInfo {
         name: "stale-ticket",
-        breaks: &["GRANT-3.3.1-b"],
+        breaks: &["GRANT-3.3.1-b", "GRANT-3.3.2-b"],
         summary: "After need_info the client retries with the ticket it sent before, not the new one.",
     },
     DeviationInfo {
@@ -107,7 +109,12 @@ static CATALOGUE: [DeviationInfo; 25] = [
     DeviationInfo {
         name: "claim-token-padded",
         // Wrapped, the token is no longer in the format the client names either.
-        breaks: &["GRANT-3.3.1-e", "GRANT-3.3.1-c", "GRANT-3.3.1-g", "GRANT-3.3.1-h"],
+        breaks: &[
+            "GRANT-3.3.1-e",
+            "GRANT-3.3.1-c",
+            "GRANT-3.3.1-g",
+            "GRANT-3.3.1-h",
+        ],
         summary: "A pushed claim token is wrapped in standard, padded base64 (+, /, =) instead of sent as given.",
     },
     DeviationInfo {
@@ -132,27 +139,27 @@ static CATALOGUE: [DeviationInfo; 25] = [
     },
     DeviationInfo {
         name: "relative-claims-redirect-uri",
-        breaks: &["GRANT-3.3.2-d"],
+        breaks: &["GRANT-3.3.2-d", "GRANT-3.3.2-h"],
         summary: "The claims_redirect_uri sent is the path alone, a relative reference.",
     },
     DeviationInfo {
         name: "fragment-in-claims-redirect-uri",
-        breaks: &["GRANT-3.3.2-g"],
+        breaks: &["GRANT-3.3.2-g", "GRANT-3.3.2-h", "GRANT-3.3.2-e"],
         summary: "The claims_redirect_uri sent ends with a fragment (#claims).",
     },
     DeviationInfo {
         name: "unencoded-redirect-query",
-        breaks: &["GRANT-3.3.2-i1"],
+        breaks: &["GRANT-3.3.2-i1", "GRANT-3.3.2-h"],
         summary: "The claims interaction query is glued together without percent-encoding the values.",
     },
     DeviationInfo {
         name: "no-state",
-        breaks: &["GRANT-3.3.2-m", "GRANT-5.1-b", "GRANT-5.1-c", "GRANT-5.1-e"],
+        breaks: &["GRANT-3.3.2-m", "GRANT-5.1-c"],
         summary: "No state goes to the claims interaction endpoint, so nothing ties the return to the request.",
     },
     DeviationInfo {
         name: "guessable-state",
-        breaks: &["GRANT-3.3.2-m", "GRANT-5.1-d"],
+        breaks: &["GRANT-3.3.2-m", "GRANT-5.1-c", "GRANT-5.1-d"],
         summary: "The state is a small counter (\"1\", \"2\", ...) instead of 128 random bits.",
     },
     DeviationInfo {
@@ -194,6 +201,12 @@ static CATALOGUE: [DeviationInfo; 25] = [
         name: "foreign-refresh-token",
         breaks: &["GRANT-3.6-b"],
         summary: "The refresh token the client refreshes with is not the one it was issued (a suffix is added).",
+    },
+    DeviationInfo {
+        name: "unencoded-redirect-uri-query",
+        // The URI with the raw space is no longer the one registered either.
+        breaks: &["GRANT-3.3.2-e", "GRANT-3.3.2-h"],
+        summary: "The claims redirect URI the client sends gets a query part with a raw space (note=two words).",
     },
 ];
 

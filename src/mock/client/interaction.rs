@@ -62,6 +62,10 @@ fn redirect_uri_sent(configured: &str, deviations: DeviationSet) -> String {
     if deviations.has(Deviation::FragmentInClaimsRedirectUri) {
         return format!("{configured}#claims");
     }
+    if deviations.has(Deviation::UnencodedRedirectUriQuery) {
+        let joiner = if configured.contains('?') { '&' } else { '?' };
+        return format!("{configured}{joiner}note=two words");
+    }
     configured.to_string()
 }
 

@@ -88,7 +88,7 @@ fn fields(grant: &Grant<'_>, deviations: DeviationSet) -> Vec<(&'static str, Str
             fields.push(("ticket", ticket.to_string()));
             if let Some((format, token)) = claim_token {
                 let token = if deviations.has(Deviation::ClaimTokenPadded) {
-                    STANDARD.encode(token.as_bytes())
+                    standard_padded(token)
                 } else {
                     token.to_string()
                 };
@@ -256,7 +256,7 @@ mod tests {
             ]),
         );
         assert_eq!(bent[0].1, "uma-ticket");
-        assert_eq!(bent[2].1, STANDARD.encode("a.b.c"));
+        assert_eq!(bent[2].1, "a===.b===.c===");
         assert!(bent.iter().all(|(k, _)| *k != "claim_token_format"));
         assert_eq!(bent.last().unwrap().1, "view print");
     }
@@ -298,4 +298,31 @@ mod tests {
             format!("Basic {}", STANDARD.encode("a+b:c%3Ad"))
         );
     }
+}
+
+/// The token's base64url segments rewritten in the standard, padded alphabet (`+`, `/`, `=`):
+/// what a client that reaches for the wrong encoder sends.
+fn standard_padded(token: &str) -> String {
+    token
+        .split('.')
+        .map(|segment| {
+            let mut s: String = segment
+                .chars()
+                .map(|c| match c {
+                    '-' => '+',
+                    '_' => '/',
+                    other => other,
+                })
+                .collect();
+            // Standard base64 pads to a whole number of 4-character groups; a whole segment
+            // gets one group of padding so the deviation always shows.
+            let pad = match s.len() % 4 {
+                0 => 4,
+                n => 4 - n,
+            };
+            s.push_str(&"=".repeat(pad));
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }

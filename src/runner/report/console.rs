@@ -53,6 +53,9 @@ pub fn write_summary(
             if let Some(reason) = &result.verdict.reason {
                 writeln!(out, "    {reason}")?;
             }
+            if let Some(party) = result.broken_by {
+                writeln!(out, "    broken by: the {}", party.label())?;
+            }
             if let Some(step) = result
                 .verdict
                 .failed_step

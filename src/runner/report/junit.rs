@@ -45,7 +45,10 @@ fn test_case(result: &ScenarioResult) -> TestCase {
         }
         Verdict::Failed => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(reason.clone());
+            s.set_message(match result.broken_by {
+                Some(party) => format!("{reason} (broken by the {})", party.label()),
+                None => reason.clone(),
+            });
             if let Some(id) = &result.verdict.failed_requirement {
                 s.set_type(id.clone());
             }

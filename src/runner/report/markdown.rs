@@ -89,7 +89,14 @@ pub fn render(meta: &RunMetadata, summary: &Summary, results: &[ScenarioResult])
                 r.verdict.failed_requirement.as_deref().unwrap_or("-"),
                 r.id,
                 cell(&r.name),
-                cell(r.verdict.reason.as_deref().unwrap_or(""))
+                cell(&match r.broken_by {
+                    Some(party) => format!(
+                        "{} (broken by the {})",
+                        r.verdict.reason.as_deref().unwrap_or(""),
+                        party.label()
+                    ),
+                    None => r.verdict.reason.clone().unwrap_or_default(),
+                })
             );
         }
     }

@@ -39,6 +39,8 @@ pub(crate) struct App {
     crafted: Mutex<CraftedAnswers>,
     /// Taken down through the control API: everything else fails.
     down: AtomicBool,
+    /// Deviations switched on at run time through the control API, on top of `deviations`.
+    switched: Mutex<DeviationSet>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
             exchanges: Arc::new(ExchangeLog::new(&urls.route(CONTROL), BODY_LIMIT)),
             crafted: Mutex::default(),
             down: AtomicBool::new(false),
+            switched: Mutex::default(),
             urls,
         })
     }
@@ -137,7 +140,24 @@ impl App {
     }
 
     pub(crate) fn has(&self, deviation: Deviation) -> bool {
-        self.deviations.has(deviation)
+        self.deviations.has(deviation) || self.switched_on().has(deviation)
+    }
+
+    /// The deviations switched on at run time.
+    pub(crate) fn switched_on(&self) -> DeviationSet {
+        *self
+            .switched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Switches deviations on or off at run time (those given at start stay on).
+    pub(crate) fn switch(&self, deviations: DeviationSet, on: bool) {
+        let mut switched = self
+            .switched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *switched = switched.switched(deviations, on);
     }
 
     /// The resources a PAT for `partition` may see: its own, unless isolation is switched off.

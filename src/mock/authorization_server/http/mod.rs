@@ -8,6 +8,7 @@ mod claims_interaction;
 mod client_auth;
 mod client_registration;
 mod control;
+mod control_deviations;
 mod control_introspection;
 mod control_policies;
 mod control_requests;
@@ -36,9 +37,9 @@ use axum::routing::{any, get, post};
 
 use app::App;
 use urls::{
-    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, CLOCK, DISCOVERY, EXCHANGES, HEALTH,
-    INTROSPECTION, INTROSPECTION_ANSWERS, JWKS, OUTAGE, PERMISSION, POLICIES, POLICY, REQUESTS,
-    RESOURCE_REGISTRATION, REVOCATION, TOKEN,
+    AUTHORIZATION, CLAIMS_INTERACTION, CLIENT_REGISTRATION, CLOCK, DEVIATIONS, DISCOVERY,
+    EXCHANGES, HEALTH, INTROSPECTION, INTROSPECTION_ANSWERS, JWKS, OUTAGE, PERMISSION, POLICIES,
+    POLICY, REQUESTS, RESOURCE_REGISTRATION, REVOCATION, TOKEN,
 };
 
 /// Every route of the mock under the issuer's path. Anything else is a JSON 404, and a known
@@ -101,6 +102,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
             post(control_introspection::create),
         )
         .route(&at(OUTAGE), get(outage::state).post(outage::switch))
+        .route(
+            &at(DEVIATIONS),
+            get(control_deviations::switched_deviations).post(control_deviations::switch_deviation),
+        )
         .method_not_allowed_fallback(errors::method_not_allowed)
         .fallback(errors::unknown_route)
         .layer(DefaultBodyLimit::max(body::BODY_LIMIT))

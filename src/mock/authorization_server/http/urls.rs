@@ -23,6 +23,7 @@ pub(crate) const REQUESTS: &str = "/_mock/requests";
 pub(crate) const EXCHANGES: &str = "/_mock/exchanges";
 pub(crate) const INTROSPECTION_ANSWERS: &str = "/_mock/introspection-answers";
 pub(crate) const OUTAGE: &str = "/_mock/outage";
+pub(crate) const DEVIATIONS: &str = "/_mock/deviations";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Urls {

@@ -77,6 +77,11 @@ fn scenario(out: &mut String, index: usize, result: &ScenarioResult, catalogue: 
         push_esc(out, reason);
         out.push_str("</p>\n");
     }
+    if let Some(party) = result.broken_by {
+        out.push_str("<p class=\"reason\">Broken by: the ");
+        push_esc(out, party.label());
+        out.push_str("</p>\n");
+    }
     out.push_str("<p class=\"tags\">");
     for tag in &result.tags {
         let bare = tag.trim_start_matches('@');

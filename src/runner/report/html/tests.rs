@@ -51,6 +51,7 @@ fn hostile_result(verdict: Verdict) -> ScenarioResult {
             failed_requirement: None,
             failed_step: Some(0),
         },
+        broken_by: None,
         record: ScenarioRecord {
             tags: vec![],
             steps: vec![StepRecord {
