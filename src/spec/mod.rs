@@ -2,5 +2,6 @@
 //! embedded in the binary. Nothing here knows about HTTP, cucumber or the mocks.
 
 pub mod assets;
+pub mod freedoms;
 pub mod requirements;
 pub mod schemas;
