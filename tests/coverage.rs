@@ -214,9 +214,9 @@ fn every_http_testable_rs_and_client_requirement_has_a_scenario_of_that_party() 
             let id = r.id.as_str();
             let pending = CLIENT_PENDING.contains(&id);
             match (cited.contains(id), exempt.contains(&id), pending) {
-                (true, true, _) => missing.push(format!(
-                    "{id} is a freedom but has a scenario of its party"
-                )),
+                (true, true, _) => {
+                    missing.push(format!("{id} is a freedom but has a scenario of its party"))
+                }
                 (true, false, true) => pending_done.push(id.to_string()),
                 (false, false, false) => missing.push(format!("{id} ({party})")),
                 _ => {}

@@ -235,13 +235,16 @@ pub fn render(e: &Explanation, stable: bool) -> String {
 
 /// Replaces the values that change from run to run.
 pub fn normalize(text: &str) -> String {
-    let rules: [(&str, &str); 8] = [
+    let rules: [(&str, &str); 11] = [
+        (r"after \d+ ms", "after {n} ms"),
         (r"https?://127\.0\.0\.1:\d+", "{issuer}"),
+        (r"https?%3A%2F%2F127\.0\.0\.1%3A\d+", "{issuer}"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:{port}"),
         (r"(?m)^< date: .*\n", ""),
         (r"uma-conformance-[0-9a-f]{16}", "uma-conformance-{marker}"),
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "{time}"),
         (r"\b1[6-9]\d{8}\b", "{epoch}"),
-        (r"(?m)^< content-length: \d+", "< content-length: {n}"),
+        (r"(?m)^([<>]) content-length: \d+", "$1 content-length: {n}"),
         (r"\((\d+) ms\)", "({n} ms)"),
         (r"\b[0-9a-f]{16}\b", "{hex}"),
     ];
@@ -250,15 +253,16 @@ pub fn normalize(text: &str) -> String {
         let re = Regex::new(pattern).expect("a valid pattern");
         out = re.replace_all(&out, replacement).into_owned();
     }
-    // Random handles (ids, tickets, CSRF values) are base64url runs of 22 or 43 characters (16
-    // or 32 random bytes), or other long runs with capitals; words, header names and deviation
-    // names are neither.
+    // Random handles (ids, tickets, CSRF values) are base64url runs with capitals, or of 22 or 43
+    // characters (16 or 32 random bytes) with several digits; words, header names, file names and
+    // deviation names are neither.
     let random = Regex::new(r"[A-Za-z0-9_-]{20,}").expect("a valid pattern");
     random
         .replace_all(&out, |c: &regex::Captures<'_>| {
             let word = &c[0];
             let handle_length = word.len() == 22 || word.len() == 43;
-            if handle_length || word.chars().any(|ch| ch.is_ascii_uppercase()) {
+            let digits = word.chars().filter(char::is_ascii_digit).count();
+            if (handle_length && digits >= 3) || word.chars().any(|ch| ch.is_ascii_uppercase()) {
                 "{random}".to_string()
             } else {
                 word.to_string()

@@ -1467,7 +1467,8 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
         Err(e) => return Err(e),
     };
     let mut polls = 0;
-    let mut problems = Vec::new();
+    // Each poll that came too soon: how long the client waited (ms) and the interval (s).
+    let mut problems: Vec<(u64, u64)> = Vec::new();
     for pair in requests.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
         if response_error(before).as_deref() != Some("request_submitted") {
@@ -1481,9 +1482,7 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
         let waited = after.at_ms.saturating_sub(before.at_ms);
         // The log's times are taken as each answer is finished: allow a little for that.
         if waited + 100 < interval * 1000 {
-            problems.push(format!(
-                "polled again after {waited} ms, the interval being {interval} s"
-            ));
+            problems.push((waited, interval));
         }
     }
     if polls == 0 {
@@ -1493,10 +1492,12 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
             outcome.describe()
         )));
     }
-    let outcome = if problems.is_empty() {
-        Ok(format!("{polls} poll(s), each after the interval"))
-    } else {
-        Err(problems.join("; "))
+    let outcome = match problems.iter().min() {
+        None => Ok(format!("{polls} poll(s), each after the interval")),
+        Some((quickest, interval)) => Err(format!(
+            "{} of {polls} poll(s) came sooner than the interval of {interval} s, the quickest after {quickest} ms",
+            problems.len()
+        )),
     };
     w.judge(&a.cite, outcome, None)
 }
