@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use mock_grant_common::{
     ID_TOKEN, UMA_GRANT, carol, hidden_fields, http_client, login, mint, param,
 };

@@ -1221,8 +1221,7 @@ async fn interaction_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
     let shown_at = w.client_run.interaction_at_ms.unwrap_or(u64::MAX);
     let latest = given
         .iter()
-        .filter(|g| g.at_ms <= shown_at)
-        .next_back()
+        .rfind(|g| g.at_ms <= shown_at)
         .map(|g| g.ticket.clone());
     judge_interaction(w, &a, &|_, pairs| match (param(pairs, "ticket"), &latest) {
         (Some(t), Some(l)) if t == l => Ok("the ticket is the latest one".into()),

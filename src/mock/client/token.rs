@@ -214,6 +214,33 @@ fn classify(status: u16, body: &Map<String, Value>) -> Result<TokenAnswer, Clien
     })
 }
 
+/// The token's base64url segments rewritten in the standard, padded alphabet (`+`, `/`, `=`):
+/// what a client that reaches for the wrong encoder sends.
+fn standard_padded(token: &str) -> String {
+    token
+        .split('.')
+        .map(|segment| {
+            let mut s: String = segment
+                .chars()
+                .map(|c| match c {
+                    '-' => '+',
+                    '_' => '/',
+                    other => other,
+                })
+                .collect();
+            // Standard base64 pads to a whole number of 4-character groups; a whole segment
+            // gets one group of padding so the deviation always shows.
+            let pad = match s.len() % 4 {
+                0 => 4,
+                n => 4 - n,
+            };
+            s.push_str(&"=".repeat(pad));
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,31 +325,4 @@ mod tests {
             format!("Basic {}", STANDARD.encode("a+b:c%3Ad"))
         );
     }
-}
-
-/// The token's base64url segments rewritten in the standard, padded alphabet (`+`, `/`, `=`):
-/// what a client that reaches for the wrong encoder sends.
-fn standard_padded(token: &str) -> String {
-    token
-        .split('.')
-        .map(|segment| {
-            let mut s: String = segment
-                .chars()
-                .map(|c| match c {
-                    '-' => '+',
-                    '_' => '/',
-                    other => other,
-                })
-                .collect();
-            // Standard base64 pads to a whole number of 4-character groups; a whole segment
-            // gets one group of padding so the deviation always shows.
-            let pad = match s.len() % 4 {
-                0 => 4,
-                n => 4 - n,
-            };
-            s.push_str(&"=".repeat(pad));
-            s
-        })
-        .collect::<Vec<_>>()
-        .join(".")
 }
