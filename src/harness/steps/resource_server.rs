@@ -35,6 +35,11 @@ pub fn steps() -> Vec<StepDef> {
             serves_for_rpt
         ),
         def!(
+            Given,
+            r"the resource server serves the protected resource for a token whose introspection allows it",
+            serves_for_crafted_sufficient
+        ),
+        def!(
             When,
             r"the client asks the resource server for the protected resource without a token",
             ask_without_token
@@ -113,6 +118,19 @@ pub fn steps() -> Vec<StepDef> {
     ]
 }
 
+/// An arrangement step the AS made impossible: the AS broke it when it is a target (an interop
+/// run); when it is the harness's own, the harness is at fault.
+fn as_failed(w: &UmaWorld, message: String) -> StepError {
+    let harness_as = w
+        .ctx()
+        .is_ok_and(|c| c.target.authorization_server.control_api.is_some());
+    if harness_as {
+        StepError::Setup(format!("(the harness's own AS) {message}"))
+    } else {
+        StepError::Broken(Party::AuthorizationServer, message)
+    }
+}
+
 /// The log of the harness's AS, when the harness plays the AS.
 fn control_api(w: &UmaWorld) -> Result<String, StepError> {
     w.ctx()?
@@ -161,6 +179,18 @@ async fn mark_as_log(w: &mut UmaWorld) -> StepResult {
 
 /// What the RS (not the harness) sent the AS since the scenario's mark, or since the AS
 /// started; each exchange is added to the scenario's evidence.
+/// The same, from the start, without adding evidence (for lookups, not judgements).
+async fn seen_at_as_quietly(w: &mut UmaWorld) -> Result<Vec<Observed>, StepError> {
+    let control = control_api(w)?;
+    let ctx = w.ctx()?;
+    Ok(observed::since(&ctx.driver, &control, 0)
+        .await
+        .map_err(StepError::Setup)?
+        .into_iter()
+        .filter(|o| !o.from_harness())
+        .collect())
+}
+
 pub(super) async fn seen_at_as(
     w: &mut UmaWorld,
     since_start: bool,
@@ -353,8 +383,8 @@ async fn genuine_answer(w: &mut UmaWorld) -> Result<Value, StepError> {
         .ok()
         .filter(|v| v.get("active") == Some(&Value::Bool(true)))
         .ok_or_else(|| {
-            StepError::Broken(
-                Party::AuthorizationServer,
+            as_failed(
+                w,
                 format!(
                     "the authorization server does not call its own RPT active: {}",
                     describe(&response)
@@ -458,12 +488,11 @@ fn crafted_answer(
     Ok(answer)
 }
 
-async fn present_crafted(w: &mut UmaWorld, a: Args) -> StepResult {
+/// Hands the RS a made-up token whose introspection the harness's AS answers with `answer`.
+/// Refusing such a token proves something only if the RS asked the AS about it: otherwise it
+/// refused a token it never looked into (a format it does not know, say).
+async fn present_with_answer(w: &mut UmaWorld, answer: Value) -> StepResult {
     let control = control_api(w)?;
-    let genuine = genuine_answer(w).await?;
-    let now = as_now(w, &control).await?;
-    let needed = resource(w, w.rs.resource)?.scopes;
-    let answer = crafted_answer(a.arg(0), &genuine, now, &needed)?;
     let token = format!("crafted-{:032x}", rand::random::<u128>());
     let ctx = w.ctx()?;
     ctx.driver.secrets().register(&token);
@@ -485,7 +514,43 @@ async fn present_crafted(w: &mut UmaWorld, a: Args) -> StepResult {
             )));
         }
     }
-    present_token(w, &token).await
+    present_token(w, &token).await?;
+    let endpoint = super::support::endpoint(w, "introspection_endpoint")?;
+    let asked = seen_at_as(w, false)
+        .await?
+        .iter()
+        .any(|o| o.is_to(&endpoint) && o.form_value("token").as_deref() == Some(token.as_str()));
+    if !asked {
+        return Err(StepError::Skip(
+            "the resource server never introspected the token, so it answered without the authorization server's word on it (it may check RPTs otherwise, FedAuthz 5)".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn present_crafted(w: &mut UmaWorld, a: Args) -> StepResult {
+    let control = control_api(w)?;
+    let genuine = genuine_answer(w).await?;
+    let now = as_now(w, &control).await?;
+    let needed = resource(w, w.rs.resource)?.scopes;
+    let answer = crafted_answer(a.arg(0), &genuine, now, &needed)?;
+    present_with_answer(w, answer).await
+}
+
+/// The positive control of the crafted answers: the AS's own answer for the RPT, under another
+/// token, must get the resource served, or refusals of crafted tokens prove nothing.
+async fn serves_for_crafted_sufficient(w: &mut UmaWorld, _a: Args) -> StepResult {
+    let genuine = genuine_answer(w).await?;
+    present_with_answer(w, genuine).await?;
+    let response = w.last_response().map_err(StepError::Skip)?;
+    if (200..300).contains(&response.status) {
+        Ok(())
+    } else {
+        Err(StepError::Skip(format!(
+            "the resource server refused a token whose introspection allows the request, so its refusal of the others proves nothing: {}",
+            describe(response)
+        )))
+    }
 }
 
 async fn rs_answers(w: &mut UmaWorld, a: Args) -> StepResult {
@@ -601,8 +666,13 @@ async fn ticket_fits_request(w: &mut UmaWorld, a: Args) -> StepResult {
     let ticket = w.rs.tickets.last().cloned().ok_or_else(|| {
         StepError::Skip("the resource server handed over no ticket (Grant 3.2 judges that)".into())
     })?;
-    let seen = seen_at_as(w, false).await?;
     let needed = resource(w, w.rs.resource)?.scopes;
+    if needed.is_empty() {
+        return Err(StepError::Skip(
+            "the target names no scopes for this request (resource_server.resources.scopes), so there is nothing to compare with".into(),
+        ));
+    }
+    let seen = seen_at_as(w, false).await?;
     let outcome = match request_for_ticket(&seen, &ticket) {
         None => Err(
             "the AS saw no permission request from the resource server that got this ticket"
@@ -719,8 +789,42 @@ fn is_protection_call(w: &UmaWorld, o: &Observed) -> Result<bool, StepError> {
     }))
 }
 
+/// The PATs the AS issued (to the RS: the harness asks for none by client credentials in the
+/// RS suite) since it started.
+async fn issued_pats(w: &mut UmaWorld) -> Result<Vec<String>, StepError> {
+    let token_endpoint = super::support::endpoint(w, "token_endpoint")?;
+    Ok(seen_at_as_quietly(w)
+        .await?
+        .iter()
+        .filter(|o| {
+            o.is_to(&token_endpoint)
+                && o.form_value("grant_type").as_deref() == Some("client_credentials")
+        })
+        .filter_map(|o| {
+            o.response_json()
+                .and_then(|v| v.get("access_token").and_then(Value::as_str).map(str::to_string))
+        })
+        .collect())
+}
+
+/// What a bearer token presented to the protection API should be: a PAT the AS issued.
+fn bearer_problem(o: &Observed, pats: &[String]) -> Option<String> {
+    match o.bearer() {
+        None => Some(format!(
+            "{} {} carried no bearer token in the Authorization header",
+            o.method, o.path
+        )),
+        Some(b) if !pats.iter().any(|p| p == b) => Some(format!(
+            "{} {} carried a bearer token that is not a PAT the AS issued (an RPT, say)",
+            o.method, o.path
+        )),
+        Some(_) => None,
+    }
+}
+
 async fn introspected_properly(w: &mut UmaWorld, a: Args) -> StepResult {
     let rpt = held_rpt(w)?;
+    let pats = issued_pats(w).await?;
     let seen = seen_at_as(w, false).await?;
     let endpoint = super::support::endpoint(w, "introspection_endpoint")?;
     let calls: Vec<&Observed> = seen
@@ -734,7 +838,11 @@ async fn introspected_properly(w: &mut UmaWorld, a: Args) -> StepResult {
     }
     let problems: Vec<String> = calls
         .iter()
-        .filter_map(|o| introspection_problem(o).err())
+        .filter_map(|o| {
+            introspection_problem(o)
+                .err()
+                .or_else(|| bearer_problem(o, &pats))
+        })
         .collect();
     let outcome = if problems.is_empty() {
         Ok(format!(
@@ -772,6 +880,7 @@ fn introspection_problem(o: &Observed) -> Result<(), String> {
 }
 
 async fn pat_as_bearer(w: &mut UmaWorld, a: Args) -> StepResult {
+    let pats = issued_pats(w).await?;
     let seen = seen_at_as(w, true).await?;
     let mut calls = Vec::new();
     for o in &seen {
@@ -786,8 +895,7 @@ async fn pat_as_bearer(w: &mut UmaWorld, a: Args) -> StepResult {
     }
     let without: Vec<String> = calls
         .iter()
-        .filter(|o| o.bearer().is_none())
-        .map(|o| format!("{} {}", o.method, o.path))
+        .filter_map(|o| bearer_problem(o, &pats))
         .collect();
     let outcome = if without.is_empty() {
         Ok(format!(
@@ -796,10 +904,10 @@ async fn pat_as_bearer(w: &mut UmaWorld, a: Args) -> StepResult {
         ))
     } else {
         Err(format!(
-            "{} of {} protection API calls carried no bearer PAT in the Authorization header: {}",
+            "{} of {} protection API calls without the PAT as a bearer token: {}",
             without.len(),
             calls.len(),
-            without.join(", ")
+            without.join("; ")
         ))
     };
     w.judge(&a.cite, outcome, None)
