@@ -1,11 +1,11 @@
 //! HTTP tests of the reference (mock) UMA resource server: against the reference AS started in
-//! process (plain http on loopback), and against a scripted stand-in AS (wiremock) for the
-//! introspection answers the reference AS never gives.
+//! process (plain http on loopback, with opaque or JWT RPTs), and against a scripted stand-in AS
+//! (wiremock) for the introspection answers the reference AS never gives.
 
 use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use uma_conformance::mock::authorization_server::{MockAs, MockAsConfig};
+use uma_conformance::mock::authorization_server::{Fixtures, MockAs, MockAsConfig, RptFormat};
 use uma_conformance::mock::resource_server::{
     MockRs, MockRsConfig, SHARE_SCOPE_PATH, UNREACHABLE_WARNING,
 };
@@ -165,6 +165,18 @@ impl Setup {
         )
         .await
         .json()
+    }
+
+    /// Moves the AS's clock forward (its `_mock/clock`, which the RS reads too).
+    async fn advance_as_clock(&self, secs: u64) {
+        let moved = self
+            .http
+            .post(format!("{}/_mock/clock", self.mock_as.issuer()))
+            .json(&json!({ "advance_secs": secs }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(moved.status(), StatusCode::OK);
     }
 
     async fn pat(&self) -> String {
@@ -461,14 +473,7 @@ async fn an_expired_rpt_is_answered_like_no_rpt() {
     let s = Setup::start(&[]).await;
     let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
     assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
-    let moved = s
-        .http
-        .post(format!("{}/_mock/clock", s.mock_as.issuer()))
-        .json(&json!({"advance_secs": 400}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(moved.status(), StatusCode::OK);
+    s.advance_as_clock(400).await;
     s.get(LAB_REPORT, Some(&rpt)).await.ticket();
 }
 
@@ -1238,4 +1243,163 @@ async fn deviation_bad_scope_description() {
         assert_eq!(sent_json(exchange)["resource_scopes"][4], json!(share));
     }
     s.get(LAB_REPORT, None).await.ticket();
+}
+
+// ---------------------------------------------------------------------------------------------
+// JWT RPTs, checked locally against the AS's JWK Set (FedAuthz 5).
+
+impl Setup {
+    /// The reference AS issuing JWT RPTs (so publishing `jwks_uri`) and a faithful RS.
+    async fn start_jwt() -> Setup {
+        let mut config = MockAsConfig::new("127.0.0.1:0".parse().unwrap()).unwrap();
+        let embedded = Fixtures::embedded().unwrap();
+        let mut server = embedded.server().clone();
+        server.rpt_format = RptFormat::Jwt;
+        config.fixtures = embedded.with_server(server).unwrap();
+        let mock_as = MockAs::start(config).await.expect("AS starts");
+        let rs = start_rs(mock_as.issuer(), &[]).await;
+        Setup {
+            mock_as,
+            rs,
+            http: client(),
+        }
+    }
+
+    /// The AS's JWK Set fetches and introspection calls so far.
+    async fn jwks_and_introspections(&self) -> (usize, Vec<Value>) {
+        (
+            self.as_exchanges("/jwks").await.len(),
+            self.as_exchanges("/introspect").await,
+        )
+    }
+}
+
+/// `token` with the first character of its `n`th segment changed.
+fn tampered(token: &str, n: usize) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+    let first = parts[n].remove(0);
+    parts[n].insert(0, if first == 'A' { 'B' } else { 'A' });
+    parts.join(".")
+}
+
+#[tokio::test]
+async fn a_jwt_rpt_is_served_without_introspection() {
+    let s = Setup::start_jwt().await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(rpt.split('.').count(), 3, "a compact JWS: {rpt}");
+    for _ in 0..2 {
+        let reply = s.get(LAB_REPORT, Some(&rpt)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    }
+    let (fetches, introspections) = s.jwks_and_introspections().await;
+    assert!(introspections.is_empty(), "{introspections:?}");
+    assert_eq!(fetches, 1, "the JWK Set is fetched once and kept");
+    // Its permissions decide as an introspection answer's would: view only, this resource only.
+    let tickets = [
+        s.call(Method::DELETE, LAB_REPORT, Some(&rpt), None)
+            .await
+            .ticket(),
+        s.get(PRESCRIPTION, Some(&rpt)).await.ticket(),
+    ];
+    assert_ne!(tickets[0], tickets[1]);
+    assert!(s.jwks_and_introspections().await.1.is_empty());
+}
+
+#[tokio::test]
+async fn a_jwt_rpt_with_a_broken_signature_gets_a_fresh_challenge() {
+    let s = Setup::start_jwt().await;
+    let first = s.get(LAB_REPORT, None).await.ticket();
+    let rpt = s.rpt(&first).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+    // The signature broken, or the claims changed under it.
+    for (n, what) in [(2, "signature"), (1, "claims")] {
+        let reply = s.get(LAB_REPORT, Some(&tampered(&rpt, n))).await;
+        assert_eq!(
+            reply.param("as_uri").as_deref(),
+            Some(s.mock_as.issuer()),
+            "{what}"
+        );
+        assert_ne!(reply.ticket(), first, "{what}: a new ticket");
+    }
+    // A JWS signed by no key of the AS (an unknown kid) makes the RS fetch the set once more.
+    let header = r#"{"alg":"ES256","kid":"not-a-key-of-the-as"}"#;
+    let unknown = format!(
+        "{}.{}",
+        base64_url(header.as_bytes()),
+        rpt.split_once('.').unwrap().1
+    );
+    s.get(LAB_REPORT, Some(&unknown)).await.ticket();
+    let (fetches, introspections) = s.jwks_and_introspections().await;
+    assert!(introspections.is_empty(), "{introspections:?}");
+    assert_eq!(
+        fetches, 2,
+        "fetched at first use and again for the unknown kid"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_jwt_rpt_is_refused_by_the_as_clock() {
+    let s = Setup::start_jwt().await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    assert_eq!(s.get(LAB_REPORT, Some(&rpt)).await.status, StatusCode::OK);
+    s.advance_as_clock(400).await;
+    s.get(LAB_REPORT, Some(&rpt)).await.ticket();
+    assert!(s.jwks_and_introspections().await.1.is_empty());
+}
+
+#[tokio::test]
+async fn an_opaque_token_still_goes_through_introspection() {
+    let s = Setup::start_jwt().await;
+    let id = s.id_of(LAB_REPORT).await;
+    s.script_introspection(
+        "opaque-rpt",
+        json!({"active": true, "permissions": [{"resource_id": id, "resource_scopes": ["view"]}]}),
+    )
+    .await;
+    let reply = s.get(LAB_REPORT, Some("opaque-rpt")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let (fetches, introspections) = s.jwks_and_introspections().await;
+    assert_eq!(fetches, 0);
+    assert_eq!(introspections.len(), 1);
+    assert!(
+        introspections[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("token=opaque-rpt"),
+        "{}",
+        introspections[0]
+    );
+}
+
+#[tokio::test]
+async fn without_jwks_uri_a_jws_is_introspected() {
+    // The shipped fixtures: opaque RPTs, no jwks_uri. A JWS-shaped token goes to introspection.
+    let s = Setup::start(&[]).await;
+    let id = s.id_of(LAB_REPORT).await;
+    let jws = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl";
+    s.script_introspection(
+        jws,
+        json!({"active": true, "permissions": [{"resource_id": id, "resource_scopes": ["view"]}]}),
+    )
+    .await;
+    let reply = s.get(LAB_REPORT, Some(jws)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let (fetches, introspections) = s.jwks_and_introspections().await;
+    assert_eq!((fetches, introspections.len()), (0, 1));
+}
+
+#[tokio::test]
+async fn with_the_as_down_an_unverifiable_jwt_gets_403_with_the_warning() {
+    let s = Setup::start_jwt().await;
+    let rpt = s.rpt_for(Method::GET, LAB_REPORT).await;
+    let Setup { mock_as, rs, .. } = s;
+    mock_as.stop().await;
+    // The set was never fetched, so the JWT cannot be judged without the AS.
+    let reply = get_with(&rs, &rpt).await;
+    reply.assert_unreachable(true);
+}
+
+fn base64_url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

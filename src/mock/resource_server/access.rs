@@ -1,5 +1,6 @@
 //! The resource server's access decisions, without HTTP: which scope a request needs, and whether
-//! an introspection answer holds a permission that covers it right now.
+//! an introspection answer (or the claims of a JWT RPT verified locally, which read as one) holds
+//! a permission that covers it right now.
 
 use serde_json::Value;
 

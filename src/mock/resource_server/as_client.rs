@@ -1,6 +1,7 @@
 //! The resource server's side of the protection API: discovery, the PAT, resource registration,
-//! permission tickets and introspection, all over HTTP with timeouts and capped bodies. It knows
-//! the authorization server only by its issuer URL, like any resource server would.
+//! permission tickets, introspection and the AS's JWK Set (for JWT RPTs checked locally), all
+//! over HTTP with timeouts and capped bodies. It knows the authorization server only by its
+//! issuer URL, like any resource server would.
 
 use std::time::Duration;
 
@@ -63,6 +64,9 @@ pub struct Endpoints {
     pub resource_registration: String,
     pub permission: String,
     pub introspection: String,
+    /// The AS's JWK Set (`jwks_uri`), when its discovery document has one: then JWT RPTs are
+    /// checked locally against it (FedAuthz 5).
+    pub jwks_uri: Option<String>,
 }
 
 /// A client of one authorization server, holding the resource server's PAT.
@@ -183,6 +187,11 @@ impl AsClient {
             resource_registration: member("resource_registration_endpoint")?,
             permission: member("permission_endpoint")?,
             introspection: member("introspection_endpoint")?,
+            jwks_uri: document
+                .get("jwks_uri")
+                .and_then(Value::as_str)
+                .filter(|uri| !uri.is_empty())
+                .map(str::to_string),
         };
         let clock_url = format!("{issuer}/_mock/clock");
         let clock = match send(http.get(&clock_url)).await {
@@ -320,6 +329,17 @@ impl AsClient {
             .json()
             .filter(|v| answer.status == 200 && v.is_object())
             .ok_or_else(|| refused(&answer))
+    }
+
+    /// The AS's JWK Set document (RFC 7517 5), from `jwks_uri`; `None` when it publishes none.
+    pub async fn jwks(&self) -> Option<Result<Value, AsFailure>> {
+        let url = self.endpoints.jwks_uri.as_ref()?;
+        Some(send(self.http.get(url)).await.and_then(|answer| {
+            answer
+                .json()
+                .filter(|v| answer.status == 200 && v.is_object())
+                .ok_or_else(|| refused(&answer))
+        }))
     }
 
     /// The AS's notion of now when it publishes a clock, else the system's.

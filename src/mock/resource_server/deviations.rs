@@ -118,7 +118,7 @@ static CATALOGUE: [DeviationInfo; 21] = [
     DeviationInfo {
         name: "serves-inactive-token",
         breaks: &["GRANT-3.5-a"],
-        summary: "The introspection answer's active member is ignored: an inactive token whose permissions would allow the request serves.",
+        summary: "The introspection answer's active member is ignored: an inactive token whose permissions would allow the request serves (introspected RPTs only: a JWT RPT checked locally against jwks_uri has no active member).",
     },
     DeviationInfo {
         name: "serves-other-resource",
@@ -158,12 +158,12 @@ static CATALOGUE: [DeviationInfo; 21] = [
     DeviationInfo {
         name: "introspection-wrong-hint",
         breaks: &["FED-5.1-i1"],
-        summary: "Introspection calls send token_type_hint=refresh_token (the AS looks the RPT up anyway).",
+        summary: "Introspection calls send token_type_hint=refresh_token (the AS looks the RPT up anyway). JWT RPTs of an AS with jwks_uri are checked locally, not introspected, so only opaque ones show it.",
     },
     DeviationInfo {
         name: "introspection-pat-in-query",
         breaks: &["FED-1.3-d", "FED-5.1-i1"],
-        summary: "Introspection calls carry the PAT in an access_token query parameter instead of the Authorization header; the AS refuses them, so even a sufficient RPT gets a fresh challenge.",
+        summary: "Introspection calls carry the PAT in an access_token query parameter instead of the Authorization header; the AS refuses them, so even a sufficient RPT gets a fresh challenge. JWT RPTs of an AS with jwks_uri are checked locally, not introspected, so only opaque ones show it.",
     },
     DeviationInfo {
         name: "registers-scopes-as-string",

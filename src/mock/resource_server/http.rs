@@ -1,6 +1,7 @@
 //! The resource API over HTTP: `/patients/{patient}/{kind}/{number}`, the collections
 //! `/patients/{patient}/{kind}` and the index `/patients/{patient}`, each request checked by
-//! introspecting its RPT and, when that does not suffice, answered with a UMA challenge; the share
+//! introspecting its RPT (or, for a JWT RPT of an AS with `jwks_uri`, by verifying it locally)
+//! and, when that does not suffice, answered with a UMA challenge; the share
 //! scope's description `/scopes/share`, open to anyone. Beside them, the control API
 //! `/_mock/health` and `/_mock/exchanges`.
 
@@ -21,6 +22,7 @@ use super::access::{self, Need, Strictness};
 use super::as_client::{AsClient, AsFailure, IntrospectionStyle};
 use super::deviations::{Deviation, DeviationSet};
 use super::fixtures::KINDS;
+use super::jwt::{self, Rejection};
 use super::permission_request::{self, Shape, Wanted};
 use super::scope_description::{SHARE_SCOPE_PATH, share_description};
 use crate::mock::exchange_log::{self, ExchangeLog};
@@ -45,6 +47,9 @@ pub struct Held {
 #[derive(Debug)]
 pub struct Rs {
     pub(crate) as_client: AsClient,
+    /// The AS's JWK Set, kept once fetched, when its discovery document has `jwks_uri`: JWT RPTs
+    /// are then checked locally instead of by introspection.
+    pub(crate) jwt_keys: Option<jwt::KeyCache>,
     pub(crate) realm: String,
     pub(crate) deviations: DeviationSet,
     /// By path (`/patients/alice/lab-reports/1`).
@@ -253,13 +258,26 @@ async fn records_of(rs: &Rs, patient: &str) -> Option<Vec<(String, Held)>> {
     (!records.is_empty()).then_some(records)
 }
 
-/// Whether the request's RPT covers `wanted` (introspected at the AS with the PAT). If not, the
-/// answer to give instead: a UMA challenge with a new ticket for exactly `wanted` (Grant 3.2.1,
-/// 3.5), or 403 with the Warning when the AS cannot be reached (3.2.2).
-async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), Response> {
-    let Some(rpt) = bearer(headers) else {
-        return Err(challenge(rs, wanted).await);
-    };
+/// What the AS says of an RPT, by introspection or, for a JWT it signed, by its signature.
+enum Checked {
+    /// An introspection answer, or the claims of a JWT that verified (with `active` true).
+    Answer(Value),
+    /// The AS will not vouch for the token: as if there were none (Grant 3.5).
+    Refused,
+    /// The AS could not be asked (Grant 3.2.2).
+    Unreachable,
+}
+
+/// Checks an RPT: a compact JWS locally against the AS's JWK Set when the AS publishes one
+/// (FedAuthz 5), anything else by introspection with the PAT (5.1).
+async fn check_rpt(rs: &Rs, rpt: &str) -> Checked {
+    if let Some(keys) = rs.jwt_keys.as_ref().filter(|_| jwt::is_compact_jws(rpt)) {
+        return match keys.check(&rs.as_client, rpt).await {
+            Ok(claims) => Checked::Answer(claims),
+            Err(Rejection::Invalid(_)) => Checked::Refused,
+            Err(Rejection::Unreachable(_)) => Checked::Unreachable,
+        };
+    }
     let style = IntrospectionStyle {
         hint: if rs.deviations.has(Deviation::IntrospectionWrongHint) {
             "refresh_token"
@@ -268,8 +286,22 @@ async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), 
         },
         pat_in_query: rs.deviations.has(Deviation::IntrospectionPatInQuery),
     };
-    match rs.as_client.introspect(&rpt, style).await {
-        Ok(answer) => {
+    match rs.as_client.introspect(rpt, style).await {
+        Ok(answer) => Checked::Answer(answer),
+        Err(AsFailure::Unreachable(_)) => Checked::Unreachable,
+        Err(AsFailure::Refused { .. }) => Checked::Refused,
+    }
+}
+
+/// Whether the request's RPT covers `wanted` (checked by [`check_rpt`]). If not, the answer to
+/// give instead: a UMA challenge with a new ticket for exactly `wanted` (Grant 3.2.1, 3.5), or
+/// 403 with the Warning when the AS cannot be reached (3.2.2).
+async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), Response> {
+    let Some(rpt) = bearer(headers) else {
+        return Err(challenge(rs, wanted).await);
+    };
+    match check_rpt(rs, &rpt).await {
+        Checked::Answer(answer) => {
             let now = rs.as_client.now().await;
             let strictness = Strictness {
                 ignore_permission_exp: rs.deviations.has(Deviation::ServesExpiredPermission),
@@ -282,9 +314,8 @@ async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), 
                 return Ok(());
             }
         }
-        Err(AsFailure::Unreachable(_)) => return Err(unreachable(rs)),
-        // An AS that will not say the token is good: as if there were none (Grant 3.5).
-        Err(AsFailure::Refused { .. }) => {}
+        Checked::Unreachable => return Err(unreachable(rs)),
+        Checked::Refused => {}
     }
     if rs.deviations.has(Deviation::InsufficientRptWithoutTicket) {
         return Err(json_error(

@@ -20,8 +20,12 @@
 //! | `GET` or `HEAD /patients/{patient}/{kind}` | `view` on every resource of that kind of the patient (a JSON array of `{"path", "content"}`) |
 //! | `GET` or `HEAD /patients/{patient}` | a permission, with any scopes, on every resource of the patient (a JSON array of their paths) |
 //!
-//! `{kind}` is `lab-reports` or `prescriptions`. A request whose RPT (introspected at the AS with
-//! the PAT) holds no current permission for the resource's `_id` with that scope, or that has no
+//! `{kind}` is `lab-reports` or `prescriptions`. An RPT is introspected at the AS with the PAT
+//! (FedAuthz 5.1), unless it is a compact JWS and the AS's discovery document has `jwks_uri`:
+//! then it is checked locally (FedAuthz 5), against the AS's JWK Set (fetched on first use and
+//! kept, fetched again for an unknown `kid`): its signature, its `iss` (the AS's issuer) and an
+//! integer `exp`, its claims then read like an active introspection answer, times against the
+//! AS's clock. A request whose RPT holds no current permission for the resource's `_id` with that scope, or that has no
 //! RPT, gets a new ticket for exactly that permission in a 401 `UMA` challenge (Grant 3.2.1,
 //! 3.5); when the AS cannot be reached, answers 5xx or refuses the permission request, 403 with
 //! the Warning of Grant 3.2.2. A collection asks for its permissions in one request holding an
@@ -45,6 +49,7 @@ mod deviations;
 mod error;
 mod fixtures;
 mod http;
+mod jwt;
 mod permission_request;
 mod scope_description;
 
@@ -219,6 +224,11 @@ impl MockRs {
         )
         .await?;
         let rs = Arc::new(Rs {
+            jwt_keys: as_client
+                .endpoints
+                .jwks_uri
+                .is_some()
+                .then(jwt::KeyCache::default),
             as_client,
             realm: config.fixtures.server.realm.clone(),
             deviations,
