@@ -1403,3 +1403,38 @@ fn base64_url(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
+
+#[tokio::test]
+async fn deviation_serves_not_yet_valid() {
+    let now = 1_000_000;
+    let early = active_with(json!({"nbf": now + 60}));
+    let server = scripted_as(now, early).await;
+    let faithful = start_rs(&server.uri(), &[]).await;
+    assert_eq!(get_with(&faithful, "rpt").await.ticket(), "t1");
+    let deviant = start_rs(&server.uri(), &["serves-not-yet-valid"]).await;
+    assert_eq!(get_with(&deviant, "rpt").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn deviation_ignores_token_exp() {
+    let now = 1_000_000;
+    let mut stale = active_with(json!({}));
+    stale["exp"] = json!(now - 10);
+    let server = scripted_as(now, stale).await;
+    let faithful = start_rs(&server.uri(), &[]).await;
+    assert_eq!(get_with(&faithful, "rpt").await.ticket(), "t1");
+    let deviant = start_rs(&server.uri(), &["ignores-token-exp"]).await;
+    assert_eq!(get_with(&deviant, "rpt").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn deviation_rejects_unknown_members() {
+    let now = 1_000_000;
+    let mut extended = active_with(json!({}));
+    extended["x-vendor-extension"] = json!({"tier": "gold"});
+    let server = scripted_as(now, extended).await;
+    let faithful = start_rs(&server.uri(), &[]).await;
+    assert_eq!(get_with(&faithful, "rpt").await.status, StatusCode::OK);
+    let deviant = start_rs(&server.uri(), &["rejects-unknown-members"]).await;
+    assert_eq!(get_with(&deviant, "rpt").await.ticket(), "t1");
+}

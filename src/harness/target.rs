@@ -247,6 +247,10 @@ pub struct ResourceServerTarget {
 pub struct ClientTarget {
     pub launcher: std::sync::Arc<dyn crate::harness::roles::client_under_test::ClientLauncher>,
     pub client_id: String,
+    /// `None` for a public client.
+    pub secret: Option<String>,
+    /// How it authenticates at the token endpoint; `None` for a public client.
+    pub auth_method: Option<ClientAuthMethod>,
     /// The claims redirect URI the client registered with the harness's AS, if it does
     /// interactive claims gathering.
     pub claims_redirect_uri: Option<String>,
@@ -326,6 +330,7 @@ impl Target {
                 .iter()
                 .map(|c| c.client_secret.clone()),
         )
+        .chain(self.client.iter().filter_map(|c| c.secret.clone()))
         .chain(
             as_.requesting_party
                 .iter()

@@ -123,6 +123,8 @@ pub struct ClientRunState {
     pub returned: Option<Returned>,
     /// Come back with a state the client never sent.
     pub forge_state: bool,
+    /// Whether the client's claims redirect URI answered the harness's return.
+    pub return_answered: bool,
     /// Answer for the owner once the client polls.
     pub approve_owner: bool,
     /// Give the client no claim token to push.

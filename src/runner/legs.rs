@@ -14,6 +14,7 @@ use super::config::{LoadedTarget, TargetPlan};
 use super::party_config::{ClientPlan, ResourceServerPlan};
 use super::reference_client;
 use crate::harness::roles::client_under_test::{ClientLauncher, CommandLauncher};
+use crate::harness::roles::process_group;
 use crate::harness::target::{
     ClientTarget, HarnessResource, Party, ProtectedResource, ResourceServerTarget,
 };
@@ -121,9 +122,7 @@ async fn stop_all(mut running: Vec<Running>) {
             match running {
                 Running::As(mock) => mock.stop().await,
                 Running::Rs(mock) => mock.stop().await,
-                Running::Process(mut child) => {
-                    let _ = child.kill().await;
-                }
+                Running::Process(mut child) => process_group::kill_group(&mut child).await,
             }
         }
     }
@@ -367,6 +366,8 @@ async fn client_leg(
     loaded.target.client = Some(ClientTarget {
         launcher,
         client_id: client.client_id.clone(),
+        secret: client.client_secret.clone(),
+        auth_method: client.auth_method,
         claims_redirect_uri: client.claims_redirect_uri.clone(),
         resources: harness_resources(&rs).await,
         rs_control_api: format!("{}/_mock", rs.base_url()),
@@ -511,6 +512,9 @@ fn exe() -> String {
         .unwrap_or_else(|_| "uma-conformance".into())
 }
 
+/// The most of a started server's standard error kept for a message.
+const STDERR_TAIL: usize = 8 * 1024;
+
 /// Starts a server under test and waits until `probe_url` gets any HTTP answer.
 async fn spawn_and_wait(
     argv: &[String],
@@ -518,14 +522,36 @@ async fn spawn_and_wait(
     timeout: Duration,
 ) -> Result<tokio::process::Child, String> {
     let (program, args) = argv.split_first().ok_or("the command is empty")?;
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
+        .kill_on_drop(true);
+    process_group::own_group(&mut command);
+    let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start {program:?}: {e}"))?;
+    // Drained for as long as it runs, so that a chatty server never blocks on a full pipe; the
+    // tail is kept for the message when it dies at start.
+    let tail = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    if let Some(mut stderr) = child.stderr.take() {
+        let tail = std::sync::Arc::clone(&tail);
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                let mut kept = tail.lock().unwrap_or_else(|e| e.into_inner());
+                kept.extend_from_slice(&chunk[..n]);
+                let excess = kept.len().saturating_sub(STDERR_TAIL);
+                kept.drain(..excess);
+            }
+        });
+    }
     // Readiness only: any answer, even over a certificate the harness does not trust yet.
     let probe = reqwest::Client::builder()
         .danger_accept_invalid_certs(true)
@@ -535,11 +561,11 @@ async fn spawn_and_wait(
     let started = Instant::now();
     loop {
         if let Ok(Some(status)) = child.try_wait() {
-            let mut err = String::new();
-            if let Some(mut stderr) = child.stderr.take() {
-                use tokio::io::AsyncReadExt;
-                let _ = (&mut stderr).take(8 * 1024).read_to_string(&mut err).await;
-            }
+            // Give the drain a moment to take what the process wrote last.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let err = String::from_utf8_lossy(&tail.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_owned();
+            process_group::kill_group(&mut child).await;
             return Err(format!(
                 "`{}` ended ({status}) before answering at {probe_url}: {}",
                 argv.join(" "),
@@ -550,7 +576,7 @@ async fn spawn_and_wait(
             return Ok(child);
         }
         if started.elapsed() > timeout {
-            let _ = child.kill().await;
+            process_group::kill_group(&mut child).await;
             return Err(format!(
                 "`{}` did not answer at {probe_url} within {} s",
                 argv.join(" "),

@@ -44,9 +44,8 @@ pub struct ResourceSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientUnderTestSection {
-    /// The client's command line, run once per scenario. Placeholders: `{resource_url}`,
-    /// `{state_dir}`, `{client_id}`, `{client_secret}`, `{claims_redirect_uri}`,
-    /// `{claim_token}`, `{claim_token_format}`, `{as_issuer}`, `{exe}`.
+    /// The client's command line, run once per scenario. Placeholders: see
+    /// [`CLIENT_PLACEHOLDERS`].
     pub command: Vec<String>,
     /// The client's identifier; the harness's AS registers it with these credentials.
     pub client_id: String,
@@ -67,6 +66,40 @@ pub struct ClientUnderTestSection {
     /// How long one run of the client may take. Default 60.
     #[serde(default)]
     pub run_timeout_secs: Option<f64>,
+}
+
+/// What `{...}` may name in a client's command line.
+pub const CLIENT_PLACEHOLDERS: &[&str] = &[
+    "resource_url",
+    "state_dir",
+    "client_id",
+    "client_secret",
+    "claims_redirect_uri",
+    "claim_token",
+    "claim_token_format",
+    "scope",
+    "as_issuer",
+    "exe",
+];
+
+/// What `{...}` may name in a resource server's command line.
+pub const RS_PLACEHOLDERS: &[&str] = &["as_issuer", "exe"];
+
+/// Refuses a `{name}` the harness would not fill in: a typo would reach the command as is.
+fn check_placeholders(section: &str, argv: &[String], known: &[&str]) -> Result<(), String> {
+    let placeholder = regex::Regex::new(r"\{([a-z_]+)\}").expect("a valid pattern");
+    for arg in argv {
+        for c in placeholder.captures_iter(arg) {
+            if !known.contains(&&c[1]) {
+                return Err(format!(
+                    "{section}.command: unknown placeholder {{{}}}; known: {}",
+                    &c[1],
+                    known.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A resource server under test, as the run needs it.
@@ -98,6 +131,7 @@ pub fn resource_server(s: &ResourceServerSection) -> Result<ResourceServerPlan, 
     if s.resources.is_empty() {
         return Err("resource_server.resources is empty: name at least one protected URL".into());
     }
+    check_placeholders("resource_server", &s.command, RS_PLACEHOLDERS)?;
     let resources = s
         .resources
         .iter()
@@ -131,6 +165,18 @@ pub fn client(s: &ClientUnderTestSection) -> Result<ClientPlan, String> {
     }
     if s.client_id.is_empty() {
         return Err("client.client_id is empty".into());
+    }
+    check_placeholders("client", &s.command, CLIENT_PLACEHOLDERS)?;
+    match (&s.client_secret, s.auth_method) {
+        (Some(secret), _) if secret.is_empty() => {
+            return Err("client.client_secret is empty; leave it out for a public client".into());
+        }
+        (None, Some(_)) => {
+            return Err(
+                "client.auth_method needs a client_secret (a public client has neither)".into(),
+            );
+        }
+        _ => {}
     }
     if let Some(uri) = &s.claims_redirect_uri {
         let parsed = http_url("client.claims_redirect_uri", uri)?;
@@ -168,15 +214,15 @@ fn http_url(name: &str, value: &str) -> Result<url::Url, String> {
     Ok(parsed)
 }
 
-/// The harness's servers listen on loopback only.
+/// The harness's servers listen on 127.0.0.1 only.
 fn loopback(name: &str, value: &Option<String>) -> Result<SocketAddr, String> {
     let addr: SocketAddr = value
         .as_deref()
         .unwrap_or("127.0.0.1:0")
         .parse()
         .map_err(|e| format!("{name}: {e}"))?;
-    if !addr.ip().is_loopback() {
-        return Err(format!("{name}: {addr} is not a loopback address"));
+    if addr.ip() != std::net::IpAddr::from([127, 0, 0, 1]) {
+        return Err(format!("{name}: {addr} is not on 127.0.0.1"));
     }
     Ok(addr)
 }
@@ -211,7 +257,15 @@ mod tests {
         let plan = resource_server(&s).unwrap();
         assert_eq!(plan.resources[0].method, "GET");
         s.harness_as_listen = Some("10.0.0.1:9400".into());
-        assert!(resource_server(&s).unwrap_err().contains("loopback"));
+        assert!(resource_server(&s).unwrap_err().contains("127.0.0.1"));
+        s.harness_as_listen = Some("127.0.0.1:9400".into());
+        s.command = vec!["rs".into(), "{as_isuer}".into()];
+        assert!(
+            resource_server(&s)
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
+        s.command.clear();
         s.resources.clear();
         assert!(resource_server(&s).is_err());
     }
@@ -229,5 +283,18 @@ mod tests {
             run_timeout_secs: None,
         };
         assert!(client(&s).unwrap_err().contains("loopback"));
+        let mut s = ClientUnderTestSection {
+            claims_redirect_uri: None,
+            ..s
+        };
+        s.command = vec!["c".into(), "{clientid}".into()];
+        assert!(client(&s).unwrap_err().contains("unknown placeholder"));
+        s.command = vec!["c".into(), "{client_id}".into()];
+        s.auth_method = Some(ClientAuthMethod::ClientSecretPost);
+        assert!(client(&s).unwrap_err().contains("needs a client_secret"));
+        s.client_secret = Some(String::new());
+        assert!(client(&s).unwrap_err().contains("empty"));
+        s.client_secret = Some("x".into());
+        assert!(client(&s).is_ok());
     }
 }

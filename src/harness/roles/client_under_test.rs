@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncRead, AsyncReadExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
+
+use super::process_group;
 
 /// The most lines of output kept from one run, and the longest line; a chatty or hostile client
 /// cannot exhaust memory.
@@ -95,12 +97,15 @@ impl ClientLauncher for CommandLauncher {
     fn launch(&self, invocation: &ClientInvocation) -> Result<ClientRun, String> {
         let argv = self.arguments(invocation);
         let (program, args) = argv.split_first().ok_or("the client command is empty")?;
-        let mut child = tokio::process::Command::new(program)
+        let mut command = tokio::process::Command::new(program);
+        command
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .kill_on_drop(true)
+            .kill_on_drop(true);
+        process_group::own_group(&mut command);
+        let mut child = command
             .spawn()
             .map_err(|e| format!("cannot start the client {program:?}: {e}"))?;
         let (line_tx, lines) = mpsc::unbounded_channel();
@@ -122,10 +127,12 @@ impl ClientLauncher for CommandLauncher {
                     Err(e) => ClientExit::Abnormal(format!("waiting for the client: {e}")),
                 },
                 _ = stopped => {
-                    let _ = child.kill().await;
+                    process_group::kill_group(&mut child).await;
                     ClientExit::Abnormal("the client was stopped".into())
                 }
             };
+            // Whatever the client left running (a wrapper's children) goes with it.
+            process_group::kill_group(&mut child).await;
             let _ = exit_tx.send(ended);
         });
         Ok(ClientRun {
@@ -140,20 +147,44 @@ impl ClientLauncher for CommandLauncher {
     }
 }
 
+/// Reads a stream to its end line by line: each line cut at [`MAX_LINE_CHARS`] however long it
+/// runs without a newline, bytes that are not UTF-8 replaced, and the stream kept drained after
+/// [`MAX_LINES`] so that the client never blocks on a full pipe.
 async fn forward_lines(
     stream: impl AsyncRead + Unpin,
     to: mpsc::UnboundedSender<String>,
     counter: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) {
-    let mut reader = BufReader::new(stream).lines();
-    while let Ok(Some(line)) = reader.next_line().await {
-        if counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= MAX_LINES {
-            continue;
+    let mut reader = BufReader::new(stream);
+    let mut line: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let cap = MAX_LINE_CHARS * 4;
+    let emit = |line: &mut Vec<u8>| {
+        let text: String = String::from_utf8_lossy(line)
+            .trim_end_matches('\r')
+            .chars()
+            .take(MAX_LINE_CHARS)
+            .collect();
+        line.clear();
+        if counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_LINES {
+            let _ = to.send(text);
         }
-        let line: String = line.chars().take(MAX_LINE_CHARS).collect();
-        if to.send(line).is_err() {
-            return;
+    };
+    loop {
+        let n = match reader.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &byte in &chunk[..n] {
+            if byte == b'\n' {
+                emit(&mut line);
+            } else if line.len() < cap {
+                line.push(byte);
+            }
         }
+    }
+    if !line.is_empty() {
+        emit(&mut line);
     }
 }
 
@@ -268,5 +299,18 @@ mod tests {
         }
         lines.sort();
         assert_eq!(lines, ["one", "two"]);
+    }
+
+    #[tokio::test]
+    async fn endless_lines_and_bad_bytes_are_cut_and_drained() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut input = vec![b'x'; MAX_LINE_CHARS * 10];
+        input.extend_from_slice(b"\n\xff\xfeok\nlast");
+        forward_lines(&input[..], tx, counter).await;
+        let first = rx.recv().await.unwrap();
+        assert_eq!(first.chars().count(), MAX_LINE_CHARS);
+        assert_eq!(rx.recv().await.unwrap(), "\u{fffd}\u{fffd}ok");
+        assert_eq!(rx.recv().await.unwrap(), "last");
     }
 }

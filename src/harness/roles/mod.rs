@@ -10,6 +10,7 @@ pub mod html_form;
 pub mod observed;
 pub mod permissions;
 pub mod policy_admin;
+pub mod process_group;
 pub mod readable;
 pub mod registration;
 pub mod tokens;

@@ -153,6 +153,8 @@ impl Observed {
             "client_secret",
             "claim_token",
             "id_token",
+            // The client's state ties a return to its request: whoever reads it can forge one.
+            "state",
         ];
         let mut fields = self.form();
         fields.extend(self.query_pairs());

@@ -801,8 +801,11 @@ async fn issued_pats(w: &mut UmaWorld) -> Result<Vec<String>, StepError> {
                 && o.form_value("grant_type").as_deref() == Some("client_credentials")
         })
         .filter_map(|o| {
-            o.response_json()
-                .and_then(|v| v.get("access_token").and_then(Value::as_str).map(str::to_string))
+            o.response_json().and_then(|v| {
+                v.get("access_token")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
         })
         .collect())
 }

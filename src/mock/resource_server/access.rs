@@ -55,6 +55,10 @@ pub struct Strictness {
     pub ignore_active: bool,
     /// Accept a permission on any resource, whichever it names.
     pub ignore_resource: bool,
+    /// Ignore permission-level `nbf`.
+    pub ignore_permission_nbf: bool,
+    /// Ignore the token's own `exp`.
+    pub ignore_token_exp: bool,
 }
 
 /// Whether a time bound of an introspection answer holds at `now`: absent is fine; present it
@@ -70,6 +74,11 @@ fn time_member(object: &Value, name: &str) -> Result<Option<i64>, ()> {
 /// Whether an object's `exp`, `iat` and `nbf` allow use at `now` (seconds since the epoch):
 /// expired at or after `exp`, not yet valid before `nbf`, and not issued in the future.
 fn times_allow(object: &Value, now: i64, check_exp: bool) -> bool {
+    times_allow_with(object, now, check_exp, true)
+}
+
+/// The same, with the `nbf` bound optional (a deviation drops it).
+fn times_allow_with(object: &Value, now: i64, check_exp: bool, check_nbf: bool) -> bool {
     let (Ok(exp), Ok(iat), Ok(nbf)) = (
         time_member(object, "exp"),
         time_member(object, "iat"),
@@ -79,7 +88,7 @@ fn times_allow(object: &Value, now: i64, check_exp: bool) -> bool {
     };
     !(check_exp && exp.is_some_and(|exp| now >= exp)
         || iat.is_some_and(|iat| iat > now)
-        || nbf.is_some_and(|nbf| nbf > now))
+        || check_nbf && nbf.is_some_and(|nbf| nbf > now))
 }
 
 /// Whether one permission object covers `scope` (any scopes at all when `None`) on the
@@ -101,7 +110,14 @@ fn covers(
             .and_then(Value::as_array)
             .is_some_and(|s| s.iter().any(|s| s.as_str() == Some(scope))),
     };
-    resource_ok && scope_ok && times_allow(permission, now, !strictness.ignore_permission_exp)
+    resource_ok
+        && scope_ok
+        && times_allow_with(
+            permission,
+            now,
+            !strictness.ignore_permission_exp,
+            !strictness.ignore_permission_nbf,
+        )
 }
 
 /// Whether an introspection answer lets the bearer use `scope` (any scope when `None`) on every
@@ -118,9 +134,9 @@ pub fn permits_all(
     if !strictness.ignore_active && introspection.get("active") != Some(&Value::Bool(true)) {
         return false;
     }
-    // The token's own exp is the AS's business (it answers inactive once it passed) and always
-    // checked: only the permission-level one can be relaxed.
-    if !times_allow(introspection, now, true) {
+    // The token's own exp is the AS's business too (it answers inactive once it passed), yet an
+    // active answer past it still does not serve.
+    if !times_allow(introspection, now, !strictness.ignore_token_exp) {
         return false;
     }
     let Some(permissions) = introspection.get("permissions").and_then(Value::as_array) else {
@@ -178,6 +194,8 @@ mod tests {
         ignore_scopes: false,
         ignore_active: false,
         ignore_resource: false,
+        ignore_permission_nbf: false,
+        ignore_token_exp: false,
     };
 
     fn permits(a: &Value, id: &str, scope: &str, now: i64, strictness: Strictness) -> bool {

@@ -36,9 +36,12 @@ pub(crate) enum Deviation {
     CollectionPermissionsNotArray,
     EmptyScopesAsNull,
     BadScopeDescription,
+    ServesNotYetValid,
+    IgnoresTokenExp,
+    RejectsUnknownMembers,
 }
 
-const ALL: [Deviation; 21] = [
+const ALL: [Deviation; 24] = [
     Deviation::NoTicketInChallenge,
     Deviation::AsUriNotIssuer,
     Deviation::NoWarningWhenAsDown,
@@ -60,6 +63,9 @@ const ALL: [Deviation; 21] = [
     Deviation::CollectionPermissionsNotArray,
     Deviation::EmptyScopesAsNull,
     Deviation::BadScopeDescription,
+    Deviation::ServesNotYetValid,
+    Deviation::IgnoresTokenExp,
+    Deviation::RejectsUnknownMembers,
 ];
 
 /// What breaks once the AS refuses a permission request for the resource a tokenless request
@@ -83,7 +89,7 @@ const KNOCK_ON_COLLECTION: &[&str] = &["FED-4.1-i1", "FED-4-b"];
 /// Only the patient index asks without scopes.
 const KNOCK_ON_EMPTY_SCOPES: &[&str] = &["FED-4-c", "FED-4.1-c"];
 
-static CATALOGUE: [DeviationInfo; 21] = [
+static CATALOGUE: [DeviationInfo; 24] = [
     DeviationInfo {
         name: "no-ticket-in-challenge",
         // Never asking the AS, it cannot tell when the AS is down either (3.2.2).
@@ -205,6 +211,21 @@ static CATALOGUE: [DeviationInfo; 21] = [
         ],
         summary: "The share scope's description document (/scopes/share) has name, name#de, description and description#de as numbers and a relative icon_uri.",
     },
+    DeviationInfo {
+        name: "serves-not-yet-valid",
+        breaks: &["GRANT-3.5-a"],
+        summary: "Permission-level nbf is ignored: a permission not valid yet serves.",
+    },
+    DeviationInfo {
+        name: "ignores-token-exp",
+        breaks: &["GRANT-3.5-a"],
+        summary: "The token's own exp is ignored: an answer that calls a token active past its exp still serves.",
+    },
+    DeviationInfo {
+        name: "rejects-unknown-members",
+        breaks: &["FED-1.1-b"],
+        summary: "An introspection answer with a member the RS does not know is refused instead of the member being skipped.",
+    },
 ];
 
 impl Deviation {
@@ -276,8 +297,9 @@ mod tests {
                     .find(|l| l.split('\t').next() == Some(id))
                     .unwrap_or_else(|| panic!("{}: unknown id {id}", d.name));
                 let party = row.split('\t').nth(4).unwrap_or_default();
+                // `any` binds every party, the RS included (FedAuthz 1.1's unknown members).
                 assert!(
-                    party.contains("RS"),
+                    party.contains("RS") || party == "any",
                     "{}: {id} is not an RS requirement",
                     d.name
                 );

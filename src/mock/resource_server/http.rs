@@ -293,6 +293,30 @@ async fn check_rpt(rs: &Rs, rpt: &str) -> Checked {
     }
 }
 
+/// Whether an introspection answer carries a top-level member the RS does not know (under the
+/// deviation that refuses such answers instead of skipping the members, FedAuthz 1.1).
+fn has_unknown_members(answer: &Value) -> bool {
+    const KNOWN: [&str; 14] = [
+        "active",
+        "permissions",
+        "exp",
+        "iat",
+        "nbf",
+        "client_id",
+        "token_type",
+        "iss",
+        "sub",
+        "aud",
+        "scope",
+        "username",
+        "jti",
+        "resource_scopes",
+    ];
+    answer
+        .as_object()
+        .is_some_and(|o| o.keys().any(|k| !KNOWN.contains(&k.as_str())))
+}
+
 /// Whether the request's RPT covers `wanted` (checked by [`check_rpt`]). If not, the answer to
 /// give instead: a UMA challenge with a new ticket for exactly `wanted` (Grant 3.2.1, 3.5), or
 /// 403 with the Warning when the AS cannot be reached (3.2.2).
@@ -308,7 +332,12 @@ async fn authorize(rs: &Rs, headers: &HeaderMap, wanted: &Wanted) -> Result<(), 
                 ignore_scopes: rs.deviations.has(Deviation::ServesWithoutScopeCheck),
                 ignore_active: rs.deviations.has(Deviation::ServesInactiveToken),
                 ignore_resource: rs.deviations.has(Deviation::ServesOtherResource),
+                ignore_permission_nbf: rs.deviations.has(Deviation::ServesNotYetValid),
+                ignore_token_exp: rs.deviations.has(Deviation::IgnoresTokenExp),
             };
+            if rs.deviations.has(Deviation::RejectsUnknownMembers) && has_unknown_members(&answer) {
+                return Err(challenge(rs, wanted).await);
+            }
             let ids: Vec<&str> = wanted.ids.iter().map(String::as_str).collect();
             if access::permits_all(&answer, &ids, wanted.scope, now, strictness) {
                 return Ok(());
