@@ -33,6 +33,8 @@ fn fixture_secrets() -> Vec<String> {
         secrets.len() >= 5,
         "too few fixture secrets found: {secrets:?}"
     );
+    // The reference client under test, registered by the run itself.
+    secrets.push(uma_conformance::runner::reference_client::CLIENT_SECRET.to_string());
     secrets
 }
 
