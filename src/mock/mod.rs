@@ -4,5 +4,6 @@
 
 pub mod authorization_server;
 pub mod client;
+pub mod deviation_info;
 pub(crate) mod exchange_log;
 pub mod resource_server;

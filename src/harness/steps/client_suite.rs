@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::adapter::Args;
 use super::claims_gathering::{play_pages, visit_url};
+use super::support::all_well;
 use super::support::{describe, unguessable};
 use super::{StepDef, def};
 use crate::harness::roles::claim_tokens::{self, Occasion};
@@ -1016,11 +1017,9 @@ async fn latest_ticket(w: &mut UmaWorld, a: Args) -> StepResult {
             _ => {}
         }
     }
-    let outcome = if problems.is_empty() {
-        Ok(format!("{judged} ticket(s) sent, each the latest given"))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{judged} ticket(s) sent, each the latest given")
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -1094,11 +1093,9 @@ async fn judge_pushes(
 ) -> StepResult {
     let pushed = pushes(w).await?;
     let problems: Vec<String> = pushed.iter().filter_map(|o| check(o).err()).collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!("{} push(es), each as required", pushed.len()))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{} push(es), each as required", pushed.len())
+    });
     w.judge(&a.cite, outcome, None)
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::adapter::Args;
 use super::grant::send_rpt_request;
+use super::support::all_well;
 use super::support::describe;
 use super::tokens::token_for;
 use super::{StepDef, def};
@@ -847,14 +848,12 @@ async fn introspected_properly(w: &mut UmaWorld, a: Args) -> StepResult {
                 .or_else(|| bearer_problem(o, &pats))
         })
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
+    let outcome = all_well(&problems, || {
+        format!(
             "{} introspection call(s), each a POST with the PAT as bearer",
             calls.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+        )
+    });
     w.judge(&a.cite, outcome, None)
 }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::adapter::Args;
 use super::resource_server::seen_at_as;
+use super::support::all_well;
 use super::support::{endpoint, json_type};
 use super::{StepDef, def};
 use crate::harness::roles::observed::Observed;
@@ -140,14 +141,12 @@ async fn descriptions_have_scopes(w: &mut UmaWorld, a: Args) -> StepResult {
             None => Some(format!("no resource_scopes in {b}")),
         })
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
+    let outcome = all_well(&problems, || {
+        format!(
             "{} registration(s), each with resource_scopes",
             bodies.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+        )
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -182,11 +181,9 @@ async fn scopes_are_strings_or_uris(w: &mut UmaWorld, a: Args) -> StepResult {
         .iter()
         .filter_map(|s| scope_is_fine(s).err())
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!("{} scope(s), each a string", scopes.len()))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{} scope(s), each a string", scopes.len())
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -228,14 +225,9 @@ async fn judge_members(
         .iter()
         .filter_map(|(k, v)| check(v).err().map(|e| format!("{k}: {e}")))
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
-            "{} value(s) of {member:?}, each well formed",
-            values.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{} value(s) of {member:?}, each well formed", values.len())
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -343,11 +335,9 @@ async fn each_is_scope_description(w: &mut UmaWorld, a: Args) -> StepResult {
             Err(e) => return Err(StepError::Harness(e.to_string())),
         }
     }
-    let outcome = if problems.is_empty() {
-        Ok(format!("{} scope description(s)", documents.len()))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{} scope description(s)", documents.len())
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -409,14 +399,12 @@ async fn judge_permissions(
         .iter()
         .filter_map(|p| check(p).err().map(|e| format!("{e} in {p}")))
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
+    let outcome = all_well(&problems, || {
+        format!(
             "{} permission(s) requested, each well formed",
             permissions.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+        )
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -445,14 +433,9 @@ async fn permission_requests_are_json(w: &mut UmaWorld, a: Args) -> StepResult {
             }
         })
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
-            "{} permission request(s), each a JSON POST",
-            requests.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{} permission request(s), each a JSON POST", requests.len())
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -587,13 +570,9 @@ async fn several_permissions_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
                 .into(),
         ));
     }
-    let outcome = if problems.is_empty() {
-        Ok(format!(
-            "{several} request(s) for several permissions, each a JSON array"
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+    let outcome = all_well(&problems, || {
+        format!("{several} request(s) for several permissions, each a JSON array")
+    });
     w.judge(&a.cite, outcome, None)
 }
 
@@ -618,13 +597,11 @@ async fn empty_scopes_as_array(w: &mut UmaWorld, a: Args) -> StepResult {
         .filter(|p| !matches!(p.get("resource_scopes"), Some(Value::Array(_))))
         .map(|p| format!("resource_scopes missing or null in {p}"))
         .collect();
-    let outcome = if problems.is_empty() {
-        Ok(format!(
+    let outcome = all_well(&problems, || {
+        format!(
             "{} permission(s) without scopes, each with []",
             without.len()
-        ))
-    } else {
-        Err(problems.join("; "))
-    };
+        )
+    });
     w.judge(&a.cite, outcome, None)
 }

@@ -118,3 +118,12 @@ pub fn unguessable(values: &[String], what: &str) -> Result<String, String> {
         values.len()
     ))
 }
+
+/// A check's outcome from the problems it found: passed with `fine` when there are none.
+pub fn all_well(problems: &[String], fine: impl FnOnce() -> String) -> Result<String, String> {
+    if problems.is_empty() {
+        Ok(fine())
+    } else {
+        Err(problems.join("; "))
+    }
+}

@@ -4,14 +4,7 @@
 
 use super::error::MockError;
 
-/// One deviation as listed to users: its switch name, the requirement ids it breaks and what it
-/// does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeviationInfo {
-    pub name: &'static str,
-    pub breaks: &'static [&'static str],
-    pub summary: &'static str,
-}
+pub use crate::mock::deviation_info::DeviationInfo;
 
 /// Every deviation the mock knows. The order matches [`CATALOGUE`], which a unit test checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

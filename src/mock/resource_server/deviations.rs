@@ -3,14 +3,7 @@
 
 use super::error::RsError;
 
-/// One deviation as listed to users: its switch name, the requirement ids it breaks and what it
-/// does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeviationInfo {
-    pub name: &'static str,
-    pub breaks: &'static [&'static str],
-    pub summary: &'static str,
-}
+pub use crate::mock::deviation_info::DeviationInfo;
 
 /// Every deviation of the resource server, in the order of [`CATALOGUE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,29 @@
+//! What every mock says of each of its deviations: the switch name, the requirement ids it
+//! breaks and what it does. One type for the AS, the RS and the client, so that the listings and
+//! the deviation matrix read them alike.
+
+/// One deviation as listed to users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviationInfo {
+    pub name: &'static str,
+    pub breaks: &'static [&'static str],
+    pub summary: &'static str,
+}
+
+/// The position of `name` in `catalogue`, or the message naming the known ones.
+pub(crate) fn position(
+    catalogue: &[DeviationInfo],
+    name: &str,
+    whose: &str,
+) -> Result<usize, String> {
+    catalogue
+        .iter()
+        .position(|d| d.name == name)
+        .ok_or_else(|| {
+            let known: Vec<&str> = catalogue.iter().map(|d| d.name).collect();
+            format!(
+                "unknown {whose} deviation {name:?}; known: {}",
+                known.join(", ")
+            )
+        })
+}
