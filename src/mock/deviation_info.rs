@@ -27,3 +27,22 @@ pub(crate) fn position(
             )
         })
 }
+
+/// Asserts that every id a catalogue claims to break is in the requirement catalogue and binds
+/// the mock's party (`any` binds every party). For the mocks' unit tests.
+#[cfg(test)]
+pub(crate) fn assert_breaks_bind(catalogue: &[DeviationInfo], party: &str) {
+    let requirements = crate::spec::requirements::Catalogue::embedded();
+    for d in catalogue {
+        for id in d.breaks {
+            let r = requirements
+                .get(id)
+                .unwrap_or_else(|| panic!("{}: unknown id {id}", d.name));
+            assert!(
+                r.binds(party) || r.party == "any",
+                "{}: {id} is not a requirement of the {party}",
+                d.name
+            );
+        }
+    }
+}

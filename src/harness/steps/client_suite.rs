@@ -1575,85 +1575,57 @@ async fn waited_interval(w: &mut UmaWorld, a: Args) -> StepResult {
     w.judge(&a.cite, outcome, None)
 }
 
-/// What the client sent as `member` in the latest run and what the AS had issued it in earlier
-/// runs of the scenario.
-async fn reused(
+/// Judges the credentials the client sent in the latest run (`select` picks one from a token
+/// request) against those the AS issued it as `issued_as` in the scenario's runs: `what` names
+/// them. Sending none is the client's choice, not a failure.
+async fn judge_reuse(
     w: &mut UmaWorld,
-    member: &str,
+    a: &Args,
+    what: &str,
     issued_as: &str,
-) -> Result<(Vec<String>, Vec<String>), StepError> {
+    select: fn(&Observed) -> Option<String>,
+) -> StepResult {
     let requests = match token_requests(w, false).await {
         Ok(r) => r,
         Err(StepError::Check(why)) => return Err(StepError::Skip(why)),
         Err(e) => return Err(e),
     };
-    let sent: Vec<String> = requests
-        .iter()
-        .filter_map(|o| param_sent(o, member))
-        .collect();
+    let sent: Vec<String> = requests.iter().filter_map(select).collect();
     if sent.is_empty() {
         return Err(StepError::Skip(format!(
-            "the client sent no {member} (which it may leave out)"
+            "the client sent no {what} (which it may leave out)"
         )));
     }
     let (everything, _) = seen(w, true).await?;
-    Ok((sent, issued(&everything, issued_as)))
-}
-
-async fn judge_reuse(w: &mut UmaWorld, a: &Args, member: &str, issued_as: &str) -> StepResult {
-    let (sent, issued) = reused(w, member, issued_as).await?;
+    let issued = issued(&everything, issued_as);
     let foreign: usize = sent.iter().filter(|s| !issued.contains(s)).count();
     let outcome = if foreign == 0 {
         Ok(format!(
-            "{} {member} value(s), each one the AS issued the client",
+            "{} {what} value(s), each one the AS issued the client",
             sent.len()
         ))
     } else {
         Err(format!(
-            "{foreign} {member} value(s) the AS never issued the client"
+            "{foreign} {what} value(s) the AS never issued the client"
         ))
     };
     w.judge(&a.cite, outcome, None)
 }
 
 async fn presented_pct(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_reuse(w, &a, "pct", "pct").await
+    judge_reuse(w, &a, "pct", "pct", |o| param_sent(o, "pct")).await
 }
 
 async fn offered_rpt(w: &mut UmaWorld, a: Args) -> StepResult {
-    judge_reuse(w, &a, "rpt", "access_token").await
+    judge_reuse(w, &a, "rpt", "access_token", |o| param_sent(o, "rpt")).await
 }
 
 async fn refreshed(w: &mut UmaWorld, a: Args) -> StepResult {
-    let requests = match token_requests(w, false).await {
-        Ok(r) => r,
-        Err(StepError::Check(why)) => return Err(StepError::Skip(why)),
-        Err(e) => return Err(e),
-    };
-    let sent: Vec<String> = requests
-        .iter()
-        .filter(|o| param_sent(o, "grant_type").as_deref() == Some("refresh_token"))
-        .map(|o| param_sent(o, "refresh_token").unwrap_or_default())
-        .collect();
-    if sent.is_empty() {
-        return Err(StepError::Skip(
-            "the client did not refresh its RPT (which it may leave out)".into(),
-        ));
-    }
-    let (everything, _) = seen(w, true).await?;
-    let issued = issued(&everything, "refresh_token");
-    let foreign = sent.iter().filter(|s| !issued.contains(s)).count();
-    let outcome = if foreign == 0 {
-        Ok(format!(
-            "{} refresh request(s) with the refresh token issued",
-            sent.len()
-        ))
-    } else {
-        Err(format!(
-            "{foreign} refresh request(s) with a refresh token the AS never issued the client"
-        ))
-    };
-    w.judge(&a.cite, outcome, None)
+    judge_reuse(w, &a, "refresh token", "refresh_token", |o| {
+        (param_sent(o, "grant_type").as_deref() == Some("refresh_token"))
+            .then(|| param_sent(o, "refresh_token").unwrap_or_default())
+    })
+    .await
 }
 
 /// The deviation of the harness's AS that hands a need_info ticket back unchanged.
