@@ -93,11 +93,7 @@ async fn run_command(args: RunArgs) -> i32 {
 }
 
 async fn mock_as_command(args: MockAsArgs) -> i32 {
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "uma-conformance: the mock listens on loopback addresses only (got {})",
-            args.listen
-        );
+    if !on_loopback(args.listen) {
         return 2;
     }
     let tls = args.serve.tls_mode();
@@ -105,25 +101,17 @@ async fn mock_as_command(args: MockAsArgs) -> i32 {
         Some(dir) => Fixtures::from_dir(dir),
         None => Fixtures::embedded(),
     };
-    let config = match (MockAsConfig::new(args.listen), fixtures) {
-        (Ok(mut config), Ok(fixtures)) => {
-            config.fixtures = fixtures;
-            config.issuer = args.issuer;
-            config.deviations = args.deviations;
-            config.tls = tls;
-            config
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("uma-conformance: {e}");
-            return 2;
-        }
+    let (Some(mut config), Some(fixtures)) =
+        (reported(MockAsConfig::new(args.listen)), reported(fixtures))
+    else {
+        return 2;
     };
-    let mock = match MockAs::start(config).await {
-        Ok(mock) => mock,
-        Err(e) => {
-            eprintln!("uma-conformance: {e}");
-            return 2;
-        }
+    config.fixtures = fixtures;
+    config.issuer = args.issuer;
+    config.deviations = args.deviations;
+    config.tls = tls;
+    let Some(mock) = reported(MockAs::start(config).await) else {
+        return 2;
     };
     if !write_ca_file(args.serve.ca_out.as_deref(), mock.ca_certificate_pem()) {
         mock.stop().await;
@@ -148,6 +136,19 @@ fn write_ca_file(path: Option<&std::path::Path>, pem: Option<String>) -> bool {
     }
 }
 
+/// Whether a mock may listen on `listen`: loopback only; otherwise says why.
+fn on_loopback(listen: std::net::SocketAddr) -> bool {
+    if !listen.ip().is_loopback() {
+        eprintln!("uma-conformance: the mock listens on loopback addresses only (got {listen})");
+    }
+    listen.ip().is_loopback()
+}
+
+/// The value, or `None` with the error told to the user (the command then exits 2).
+fn reported<T, E: std::fmt::Display>(result: Result<T, E>) -> Option<T> {
+    result.map_err(|e| eprintln!("uma-conformance: {e}")).ok()
+}
+
 /// Prints where the mock serves (its first line of output) and serves until Ctrl-C or its end.
 async fn announce_and_wait(address: &str, served: impl std::future::Future<Output = ()>) -> i32 {
     println!("{address}");
@@ -161,11 +162,7 @@ async fn announce_and_wait(address: &str, served: impl std::future::Future<Outpu
 
 /// `mock rs`: the reference resource server, in front of the AS at --as-issuer.
 async fn mock_rs_command(args: MockRsArgs) -> i32 {
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "uma-conformance: the mock listens on loopback addresses only (got {})",
-            args.listen
-        );
+    if !on_loopback(args.listen) {
         return 2;
     }
     let tls = args.serve.tls_mode();
@@ -183,25 +180,18 @@ async fn mock_rs_command(args: MockRsArgs) -> i32 {
             }
         },
     };
-    let config = match (MockRsConfig::new(args.listen, &args.as_issuer), fixtures) {
-        (Ok(mut config), Ok(fixtures)) => {
-            config.fixtures = fixtures;
-            config.as_ca_pem = as_ca_pem;
-            config.deviations = args.deviations;
-            config.tls = tls;
-            config
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("uma-conformance: {e}");
-            return 2;
-        }
+    let (Some(mut config), Some(fixtures)) = (
+        reported(MockRsConfig::new(args.listen, &args.as_issuer)),
+        reported(fixtures),
+    ) else {
+        return 2;
     };
-    let mock = match MockRs::start(config).await {
-        Ok(mock) => mock,
-        Err(e) => {
-            eprintln!("uma-conformance: {e}");
-            return 2;
-        }
+    config.fixtures = fixtures;
+    config.as_ca_pem = as_ca_pem;
+    config.deviations = args.deviations;
+    config.tls = tls;
+    let Some(mock) = reported(MockRs::start(config).await) else {
+        return 2;
     };
     if !write_ca_file(args.serve.ca_out.as_deref(), mock.ca_certificate_pem()) {
         mock.stop().await;

@@ -46,3 +46,19 @@ pub(crate) fn assert_breaks_bind(catalogue: &[DeviationInfo], party: &str) {
         }
     }
 }
+
+/// Asserts that the catalogue's names are unique and that every deviation breaks something.
+#[cfg(test)]
+pub(crate) fn assert_sound(catalogue: &[DeviationInfo]) {
+    let mut names: Vec<&str> = catalogue.iter().map(|d| d.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        catalogue.len(),
+        "a deviation name is used twice"
+    );
+    for d in catalogue {
+        assert!(!d.breaks.is_empty(), "{} breaks nothing", d.name);
+    }
+}
